@@ -1,0 +1,496 @@
+/**
+ * The IMFMediaSession statechart (XState v5).
+ *
+ * Settled states: `fresh`, `ready`, `started`, `paused`, `stopped`, `closed`, and the terminal
+ * `shutdown`. Control methods (SetTopology, ClearTopologies, Start, Pause, Stop, Close, SetRate)
+ * return S_OK at once and join a FIFO; a settled state runs the head command, either at once or in
+ * a transitional state (`settingTopology`, `starting`, `pausing`, `stopping`, `closing`,
+ * `changingRate`) that invokes the adapter's pipeline operation and finishes on `platform.done`.
+ * Each command yields exactly one completion event. Every call's synchronous HRESULT is left in
+ * `context.reply`.
+ *
+ * The machine is pure: time arrives as `now` on events, the pipeline is reached only through the
+ * invoked operations and the `shutdownPipeline` / `notifyClockSinks` actions, and the
+ * application's BeginGetEvent callback is invoked with the emitted `mf.callback` event.
+ * @module
+ */
+import { assign, emit, setup } from 'xstate';
+import { HR } from './hresult.js';
+import { GETFULLTOPOLOGY_CURRENT, MF_EVENT_FLAG_NO_WAIT, SHUTDOWN_STATUS } from './constants.js';
+import {
+  applyClockCommand,
+  applyClockRate,
+  applyClockShutdown,
+  applyClockTimeSource,
+  clockTime,
+  type ClockSinkNotification,
+  type ClockStep,
+} from './clockTable.js';
+import { checkTopology } from './topologyCheck.js';
+import {
+  FLAG,
+  NONE,
+  REPLY,
+  headCommand,
+  initialSessionContext,
+  pipelineToShutDown,
+  sessionEvent,
+  type Reply,
+  type SessionContext,
+} from './sessionContext.js';
+import {
+  adapterFailure,
+  endIsDue,
+  endOfPresentation,
+  finishClose,
+  finishPause,
+  finishRate,
+  finishSetTopology,
+  finishStartSinks,
+  finishStartSources,
+  finishStop,
+  planCommand,
+  presentationEnded,
+  sourceShutdown,
+  startPlan,
+  type CommandState,
+} from './sessionCommands.js';
+import { idealPlatformOps, type PipelineInput, type ResolveInput } from './idealPlatform.js';
+import type { ClockCallEvent, PlatformOp, SessionCallEvent, SessionMachineEvent } from './sessionEvents.js';
+import type { Command, SettledState } from './types.js';
+
+/** Events the session emits to its runtime. */
+export type SessionEmitted =
+  | { type: 'mf.callback'; callback: string; state: string | null }
+  | { type: 'mf.clockSinks'; notification: ClockSinkNotification };
+
+type Ev<T extends SessionMachineEvent['type']> = Extract<SessionMachineEvent, { type: T }>;
+type Done = Ev<'platform.done'> & { fault?: string };
+
+const SETTLED: readonly SettledState[] = ['fresh', 'ready', 'started', 'paused', 'stopped', 'closed'];
+
+const replyWith = (hr: number, out?: unknown): Reply => (out === undefined ? { hr } : { hr, out });
+
+/** The synchronous answer of a getter or event-generator call on a live session. */
+function liveCall(ctx: SessionContext, event: SessionCallEvent): Partial<SessionContext> {
+  switch (event.type) {
+    case 'session.GetClock':
+      return { reply: REPLY.S_OK };
+    case 'session.GetFullTopology': {
+      if (event.flags & GETFULLTOPOLOGY_CURRENT) {
+        return { reply: ctx.current ? replyWith(HR.S_OK, 'current') : replyWith(HR.MF_E_INVALIDREQUEST) };
+      }
+      const found = ctx.queued.some((topology) => topology.topoId === event.topoId);
+      return { reply: replyWith(HR.S_OK, found ? 'queued' : 'null') };
+    }
+    case 'session.GetSessionCapabilities':
+      return { reply: event.nullPointer ? REPLY.E_POINTER : replyWith(HR.S_OK, ctx.caps) };
+    case 'session.GetEvent': {
+      if (ctx.sub) return { reply: replyWith(HR.MF_E_MULTIPLE_SUBSCRIBERS) };
+      if (ctx.events.length === 0) {
+        const wouldBlock = (event.flags & MF_EVENT_FLAG_NO_WAIT) === 0;
+        return { reply: replyWith(HR.MF_E_NO_EVENTS_AVAILABLE, wouldBlock ? { wouldBlock } : undefined) };
+      }
+      return { reply: replyWith(HR.S_OK, ctx.events[0]), events: ctx.events.slice(1) };
+    }
+    case 'session.BeginGetEvent': {
+      if (event.callback === null) return { reply: REPLY.E_INVALIDARG };
+      const sub = ctx.sub;
+      if (sub) {
+        if (sub.callback !== event.callback) return { reply: replyWith(HR.MF_E_MULTIPLE_SUBSCRIBERS) };
+        return { reply: replyWith(sub.state === event.state ? HR.MF_S_MULTIPLE_BEGIN : HR.MF_E_MULTIPLE_BEGIN) };
+      }
+      return { reply: REPLY.S_OK, sub: { callback: event.callback, state: event.state, invoked: false } };
+    }
+    case 'session.EndGetEvent': {
+      if (event.result !== 'pending' || !ctx.sub) return { reply: REPLY.E_FAIL };
+      if (ctx.events.length === 0) return { reply: REPLY.E_FAIL, sub: null };
+      return { reply: replyWith(HR.S_OK, ctx.events[0]), events: ctx.events.slice(1), sub: null };
+    }
+    case 'session.QueueEvent':
+      return {
+        reply: REPLY.S_OK,
+        events: [...ctx.events, sessionEvent(event.eventType, event.status, event.value)],
+      };
+    case 'rate.GetRate':
+      // The rate is the clock's: a rate is visible once it reached the clock (spec §2.16).
+      if (event.nullRate) return { reply: REPLY.E_POINTER };
+      return { reply: replyWith(HR.S_OK, { thin: ctx.thin, rate: ctx.clock.rate }) };
+    default:
+      return {};
+  }
+}
+
+/** The synchronous answer of any session call after Shutdown: argument checks first (spec §2.7). */
+function shutDownCall(ctx: SessionContext, event: SessionCallEvent): Partial<SessionContext> {
+  switch (event.type) {
+    case 'session.SetTopology': {
+      const hr = checkTopology(event.topology);
+      return { reply: hr === HR.S_OK ? REPLY.MF_E_SHUTDOWN : replyWith(hr) };
+    }
+    case 'session.Start':
+      return { reply: event.position === null ? REPLY.E_POINTER : REPLY.MF_E_SHUTDOWN };
+    case 'session.GetSessionCapabilities':
+      return { reply: event.nullPointer ? REPLY.E_POINTER : REPLY.MF_E_SHUTDOWN };
+    case 'session.BeginGetEvent':
+      return { reply: event.callback === null ? REPLY.E_INVALIDARG : REPLY.MF_E_SHUTDOWN };
+    case 'rate.GetRate':
+      return liveCall(ctx, event);
+    default:
+      return { reply: REPLY.MF_E_SHUTDOWN };
+  }
+}
+
+/** A control call on a live session: argument checks, then S_OK and the command joins the FIFO. */
+function enqueue(ctx: SessionContext, event: SessionCallEvent): Partial<SessionContext> {
+  let command: Command;
+  let counters: Partial<SessionContext> = {};
+  switch (event.type) {
+    case 'session.SetTopology': {
+      const hr = checkTopology(event.topology);
+      if (hr !== HR.S_OK) return { reply: replyWith(hr) };
+      const passedObject = ctx.serial + 1;
+      const topoId = event.topology?.topoId ?? ctx.topologiesSeen + 1;
+      command = { kind: 'SetTopology', flags: event.flags, topology: event.topology, passedObject, topoId };
+      counters = { serial: passedObject, topologiesSeen: event.topology ? ctx.topologiesSeen + 1 : ctx.topologiesSeen };
+      break;
+    }
+    case 'session.Start':
+      if (event.position === null) return { reply: REPLY.E_POINTER };
+      command = { kind: 'Start', position: event.position };
+      break;
+    case 'session.ClearTopologies':
+      command = { kind: 'ClearTopologies' };
+      break;
+    case 'session.Pause':
+      command = { kind: 'Pause' };
+      break;
+    case 'session.Stop':
+      command = { kind: 'Stop' };
+      break;
+    case 'session.Close':
+      command = { kind: 'Close' };
+      break;
+    case 'rate.SetRate':
+      command = { kind: 'SetRate', thin: event.thin, rate: event.rate };
+      break;
+    default:
+      return {};
+  }
+  return { ...counters, reply: REPLY.S_OK, commands: [...ctx.commands, command] };
+}
+
+/** Clock calls: the clock keeps answering after Shutdown (spec §6.1). */
+function clockCall(ctx: SessionContext, event: ClockCallEvent): { changes: Partial<SessionContext>; notify?: ClockSinkNotification } {
+  const now = event.now ?? 0;
+  const clock = ctx.clock;
+  const fromStep = (step: ClockStep) => ({ changes: { clock: step.clock, reply: replyWith(step.hr) }, notify: step.notify });
+  switch (event.type) {
+    case 'clock.GetState':
+      return { changes: { reply: replyWith(HR.S_OK, clock.state) } };
+    case 'clock.GetTime':
+      if (event.nullPointer) return { changes: { reply: REPLY.E_POINTER } };
+      if (!clock.hasTimeSource) return { changes: { reply: replyWith(HR.MF_E_CLOCK_NO_TIME_SOURCE) } };
+      return { changes: { reply: replyWith(HR.S_OK, clockTime(clock, now)) } };
+    case 'clock.GetProperties':
+      return { changes: { reply: clock.hasTimeSource ? REPLY.S_OK : replyWith(HR.MF_E_CLOCK_NO_TIME_SOURCE) } };
+    case 'clock.Start':
+      return fromStep(applyClockCommand(clock, 'Start', now, event.position));
+    case 'clock.Pause':
+      return fromStep(applyClockCommand(clock, 'Pause', now));
+    case 'clock.Stop':
+      return fromStep(applyClockCommand(clock, 'Stop', now));
+    case 'clock.Shutdown':
+      return fromStep(applyClockShutdown(clock));
+    case 'clock.GetTimeSource':
+      return { changes: { reply: clock.hasTimeSource ? REPLY.S_OK : replyWith(HR.MF_E_CLOCK_NO_TIME_SOURCE) } };
+    case 'clock.SetTimeSource':
+      return fromStep(applyClockTimeSource(clock));
+    case 'clock.SetRate':
+      return fromStep(applyClockRate(clock, event.rate, event.thin, now));
+    case 'clock.GetRate':
+      return { changes: { reply: replyWith(HR.S_OK, clock.rate) } };
+    case 'clock.GetShutdownStatus':
+      if (event.nullPointer) return { changes: { reply: REPLY.E_POINTER } };
+      if (!clock.shutdown) return { changes: { reply: replyWith(HR.MF_E_INVALIDREQUEST) } };
+      return { changes: { reply: replyWith(HR.S_OK, 'COMPLETED' satisfies keyof typeof SHUTDOWN_STATUS) } };
+  }
+}
+
+const SESSION_CALLS = [
+  'session.SetTopology',
+  'session.ClearTopologies',
+  'session.Start',
+  'session.Pause',
+  'session.Stop',
+  'session.Close',
+  'rate.SetRate',
+] as const;
+const GETTER_CALLS = [
+  'session.GetClock',
+  'session.GetFullTopology',
+  'session.GetSessionCapabilities',
+  'session.GetEvent',
+  'session.BeginGetEvent',
+  'session.EndGetEvent',
+  'session.QueueEvent',
+  'rate.GetRate',
+] as const;
+const CLOCK_CALLS = [
+  'clock.GetState',
+  'clock.GetTime',
+  'clock.Start',
+  'clock.Pause',
+  'clock.Stop',
+  'clock.Shutdown',
+  'clock.GetProperties',
+  'clock.GetTimeSource',
+  'clock.SetTimeSource',
+  'clock.SetRate',
+  'clock.GetRate',
+  'clock.GetShutdownStatus',
+] as const;
+
+const base = setup({
+  types: {
+    context: {} as SessionContext,
+    events: {} as SessionMachineEvent,
+    emitted: {} as SessionEmitted,
+  },
+  actors: idealPlatformOps,
+  actions: {
+    /** Shut down the sinks and async transforms of every topology the session holds (spec §2.7). */
+    shutdownPipeline: (_args, _params: { sinks: string[]; transforms: string[] }) => {},
+  },
+  guards: {
+    commandRunsNow: ({ context }) => planCommand(context)?.run === 'now',
+    commandRunsIn: ({ context }, params: { state: CommandState }) => planCommand(context)?.run === params.state,
+    callbackDue: ({ context }) => context.sub !== null && !context.sub.invoked && context.events.length > 0,
+    settledIs: ({ context }, params: { state: SettledState }) => context.settled === params.state,
+    doneFor: ({ event }, params: { op: PlatformOp }) => event.type === 'platform.done' && event.op === params.op,
+    endIsDue: ({ context }) => endIsDue(context),
+  },
+});
+
+/** Runs the head command at once. */
+const runNow = base.assign(({ context }) => {
+  const plan = planCommand(context);
+  return plan?.run === 'now' ? plan.changes : {};
+});
+
+/** The dispatch every settled state runs while commands wait. */
+const dispatch = [
+  { guard: 'commandRunsNow' as const, actions: runNow, target: '#mfSession.alive.route' },
+  ...(['settingTopology', 'starting', 'pausing', 'stopping', 'closing', 'changingRate'] as const).map((state) => ({
+    guard: { type: 'commandRunsIn' as const, params: { state } },
+    target: `#mfSession.alive.${state}`,
+  })),
+];
+
+/** The route back to the settled state a command left the session in. */
+const route = SETTLED.map((state) => ({ guard: { type: 'settledIs' as const, params: { state } }, target: `#mfSession.alive.${state}` }));
+
+const now = (event: SessionMachineEvent) => event.now ?? 0;
+
+/** A pipeline operation's outcome; an adapter fault (`fault`) adds MEError before the completion event. */
+function onDone(op: PlatformOp, finish: (ctx: SessionContext, event: Done) => Partial<SessionContext>) {
+  return {
+    'platform.done': {
+      guard: { type: 'doneFor' as const, params: { op } },
+      target: '#mfSession.alive.route',
+      actions: base.assign(({ context, event }) => {
+        const done = event as Done;
+        return done.fault !== undefined ? adapterFailure(context, done.hr) : finish(context, done);
+      }),
+    },
+  };
+}
+
+const pipelineInput = ({ context }: { context: SessionContext }): PipelineInput => ({
+  topology: context.current!,
+  ...startPlan(context),
+  running: context.settled === 'started' || context.settled === 'paused',
+  sessionRate: context.clock.rate,
+  ...(headCommand(context)?.kind === 'SetRate'
+    ? { rate: (headCommand(context) as Extract<Command, { kind: 'SetRate' }>).rate, thin: (headCommand(context) as Extract<Command, { kind: 'SetRate' }>).thin }
+    : {}),
+});
+
+const settled = (extra: object = {}) => ({ always: dispatch, ...extra });
+
+/** The IMFMediaSession statechart. */
+export const mediaSessionMachine = base.createMachine({
+  id: 'mfSession',
+  context: initialSessionContext,
+  initial: 'alive',
+  on: Object.fromEntries(
+    CLOCK_CALLS.map((type) => [
+      type,
+      {
+        actions: base.enqueueActions(({ context, event, enqueue: queue }) => {
+          const { changes, notify } = clockCall(context, event as ClockCallEvent);
+          queue.assign(changes);
+          if (notify) queue.emit({ type: 'mf.clockSinks', notification: notify });
+        }),
+      },
+    ]),
+  ),
+  states: {
+    alive: {
+      initial: 'fresh',
+      always: {
+        guard: 'callbackDue',
+        actions: [
+          base.assign(({ context }) => ({ sub: { ...context.sub!, invoked: true } })),
+          emit(({ context }) => ({ type: 'mf.callback' as const, callback: context.sub!.callback, state: context.sub!.state })),
+        ],
+      },
+      on: {
+        ...Object.fromEntries(
+          SESSION_CALLS.map((type) => [type, { actions: base.assign(({ context, event }) => enqueue(context, event as SessionCallEvent)) }]),
+        ),
+        ...Object.fromEntries(
+          GETTER_CALLS.map((type) => [type, { actions: base.assign(({ context, event }) => liveCall(context, event as SessionCallEvent)) }]),
+        ),
+        'session.Shutdown': {
+          target: 'shutdown',
+          actions: [
+            { type: 'shutdownPipeline', params: ({ context }) => pipelineToShutDown(context) },
+            base.assign(({ context }) => ({
+              reply: REPLY.S_OK,
+              events: NONE,
+              sub: null,
+              commands: NONE,
+              clock: applyClockShutdown(context.clock).clock,
+            })),
+          ],
+        },
+        'platform.sourceShutdown': { actions: base.assign(({ context }) => sourceShutdown(context, false)), target: '.route' },
+        'platform.endOfPresentation': { actions: base.assign(({ context }) => endOfPresentation(context)) },
+        'platform.presentationEnded': {
+          guard: ({ context }) => (context.flags & FLAG.PRESENTATION_ENDING) !== 0,
+          actions: base.assign(({ context }) => ({ flags: context.flags | FLAG.PRESENTATION_ENDED })),
+        },
+      },
+      states: {
+        route: { always: route },
+        fresh: settled(),
+        ready: settled(),
+        started: {
+          always: [
+            { guard: 'endIsDue', actions: base.assign(({ context, event }) => presentationEnded(context, now(event))), target: 'route' },
+            ...dispatch,
+          ],
+          on: {
+            'platform.presentationEnded': {
+              guard: ({ context }) => (context.flags & FLAG.PRESENTATION_ENDING) !== 0,
+              actions: base.assign(({ context, event }) => presentationEnded(context, now(event))),
+              target: 'route',
+            },
+          },
+        },
+        paused: settled(),
+        stopped: settled(),
+        closed: settled(),
+        settingTopology: {
+          invoke: {
+            src: 'resolveTopology',
+            input: ({ context }): ResolveInput => {
+              const command = headCommand(context) as Extract<Command, { kind: 'SetTopology' }>;
+              return {
+                topology: command.topology!,
+                noResolution: (command.flags & 0x2) !== 0,
+                topoId: command.topoId,
+                passedObject: command.passedObject,
+                resolvedObject: context.serial + 1,
+              };
+            },
+          },
+          on: {
+            ...onDone('resolveTopology', (ctx, event) => ({
+              ...finishSetTopology(ctx, event.hr, event.topology),
+              serial: Math.max(ctx.serial, event.topology?.object ?? 0),
+            })),
+            'platform.sourceShutdown': { actions: base.assign(({ context }) => ({ flags: context.flags | FLAG.SOURCE_SHUTDOWN })) },
+          },
+        },
+        starting: {
+          initial: 'sources',
+          on: { 'platform.sourceShutdown': { actions: base.assign(({ context }) => sourceShutdown(context)), target: 'route' } },
+          states: {
+            sources: {
+              invoke: { src: 'startSources', input: pipelineInput },
+              on: {
+                'platform.done': [
+                  {
+                    guard: ({ event }) => event.type === 'platform.done' && event.op === 'startSources' && !(event as Done).fault && finishIsOk(event),
+                    target: 'sinks',
+                    actions: base.assign(({ context, event }) => finishStartSources(context, (event as Done).hr).changes),
+                  },
+                  {
+                    guard: { type: 'doneFor', params: { op: 'startSources' } },
+                    target: '#mfSession.alive.route',
+                    actions: base.assign(({ context, event }) => {
+                      const done = event as Done;
+                      return done.fault !== undefined ? adapterFailure(context, done.hr) : finishStartSources(context, done.hr).changes;
+                    }),
+                  },
+                ],
+              },
+            },
+            sinks: {
+              invoke: { src: 'startSinks', input: pipelineInput },
+              on: onDone('startSinks', (ctx, event) => finishStartSinks(ctx, event.hr, now(event))),
+            },
+          },
+        },
+        pausing: {
+          invoke: { src: 'pausePipeline', input: pipelineInput },
+          on: {
+            ...onDone('pausePipeline', (ctx, event) => finishPause(ctx, event.hr, now(event))),
+            'platform.sourceShutdown': { actions: base.assign(({ context }) => sourceShutdown(context)), target: 'route' },
+          },
+        },
+        stopping: {
+          invoke: { src: 'stopPipeline', input: pipelineInput },
+          on: {
+            ...onDone('stopPipeline', (ctx, event) => finishStop(ctx, event.hr, now(event))),
+            'platform.sourceShutdown': { actions: base.assign(({ context }) => sourceShutdown(context)), target: 'route' },
+          },
+        },
+        closing: {
+          invoke: { src: 'closePipeline', input: pipelineInput },
+          on: {
+            ...onDone('closePipeline', (ctx, event) => finishClose(ctx, event.hr, now(event))),
+            'platform.sourceShutdown': { actions: base.assign(({ context }) => sourceShutdown(context)), target: 'route' },
+          },
+        },
+        changingRate: {
+          invoke: { src: 'changeRate', input: pipelineInput },
+          on: {
+            ...onDone('changeRate', (ctx, event) => finishRate(ctx, event.hr, now(event))),
+            'platform.sourceShutdown': { actions: base.assign(({ context }) => ({ flags: context.flags | FLAG.SOURCE_SHUTDOWN })) },
+          },
+        },
+      },
+    },
+    shutdown: {
+      on: Object.fromEntries(
+        [...SESSION_CALLS, ...GETTER_CALLS, 'session.Shutdown' as const].map((type) => [
+          type,
+          { actions: base.assign(({ context, event }) => shutDownCall(context, event as SessionCallEvent)) },
+        ]),
+      ),
+    },
+  },
+});
+
+function finishIsOk(event: SessionMachineEvent): boolean {
+  return event.type === 'platform.done' && event.hr < 0x80000000;
+}
+
+/** The type of the session statechart. */
+export type MediaSessionMachine = typeof mediaSessionMachine;
+
+/** The names of the transitional (command) states. */
+export const COMMAND_STATES: readonly CommandState[] = ['settingTopology', 'starting', 'pausing', 'stopping', 'closing', 'changingRate'];

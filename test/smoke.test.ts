@@ -1,0 +1,21 @@
+import { createActor } from 'xstate';
+import { mediaSessionMachine } from '../machines/mediaSessionMachine.js';
+import { eventName } from '../machines/mediaEventType.js';
+import { formatHr } from '../machines/hresult.js';
+import { test } from 'vitest';
+test('smoke', () => {
+  const a = createActor(mediaSessionMachine).start();
+  const call = (e: any) => { a.send(e); const s = a.getSnapshot(); console.log(e.type, formatHr(s.context.reply.hr), JSON.stringify(s.value), s.context.settled); };
+  const topo = { nodes: [{ id: 'src', type: 'source', source: 's1' }, { id: 'out', type: 'output', sink: 'k1' }], links: [['src', 'out']] };
+  call({ type: 'session.Stop' });
+  call({ type: 'session.SetTopology', flags: 0, topology: topo });
+  call({ type: 'session.Start', position: { vt: 'VT_EMPTY' } });
+  call({ type: 'session.Pause' });
+  call({ type: 'session.Start', position: { vt: 'VT_I8', value: 10000000 } });
+  call({ type: 'session.Close' });
+  call({ type: 'session.ClearTopologies' });
+  console.log(a.getSnapshot().context.events.map((e) => eventName(e.type) + ':' + formatHr(e.status)).join('\n'));
+  call({ type: 'session.Shutdown' });
+  call({ type: 'session.Shutdown' });
+  call({ type: 'session.Start', position: null });
+});
