@@ -13,6 +13,8 @@ import type { SessionTopology, SourceInfo, SinkInfo, TopologySpec, TransformInfo
 
 /** Input of the `resolveTopology` operation. */
 export interface ResolveInput {
+  /** The session's runtime key. */
+  session: number;
   topology: TopologySpec;
   noResolution: boolean;
   topoId: number;
@@ -23,6 +25,8 @@ export interface ResolveInput {
 
 /** Input of the operations that act on the current topology. */
 export interface PipelineInput {
+  /** The session's runtime key. */
+  session: number;
   topology: SessionTopology;
   /** Start: VT_I8 position, or null for VT_EMPTY. */
   position?: number | null;

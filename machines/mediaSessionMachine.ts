@@ -14,19 +14,12 @@
  * application's BeginGetEvent callback is invoked with the emitted `mf.callback` event.
  * @module
  */
-import { assign, emit, setup } from 'xstate';
+import { emit, setup } from 'xstate';
 import { HR } from './hresult.js';
-import { GETFULLTOPOLOGY_CURRENT, MF_EVENT_FLAG_NO_WAIT, SHUTDOWN_STATUS } from './constants.js';
-import {
-  applyClockCommand,
-  applyClockRate,
-  applyClockShutdown,
-  applyClockTimeSource,
-  clockTime,
-  type ClockSinkNotification,
-  type ClockStep,
-} from './clockTable.js';
+import { GETFULLTOPOLOGY_CURRENT, MF_EVENT_FLAG_NO_WAIT } from './constants.js';
+import { applyClockShutdown, type ClockSinkNotification } from './clockTable.js';
 import { checkTopology } from './topologyCheck.js';
+import { clockCall, CLOCK_CALLS } from './clockCalls.js';
 import {
   FLAG,
   NONE,
@@ -180,43 +173,6 @@ function enqueue(ctx: SessionContext, event: SessionCallEvent): Partial<SessionC
   return { ...counters, reply: REPLY.S_OK, commands: [...ctx.commands, command] };
 }
 
-/** Clock calls: the clock keeps answering after Shutdown (spec §6.1). */
-function clockCall(ctx: SessionContext, event: ClockCallEvent): { changes: Partial<SessionContext>; notify?: ClockSinkNotification } {
-  const now = event.now ?? 0;
-  const clock = ctx.clock;
-  const fromStep = (step: ClockStep) => ({ changes: { clock: step.clock, reply: replyWith(step.hr) }, notify: step.notify });
-  switch (event.type) {
-    case 'clock.GetState':
-      return { changes: { reply: replyWith(HR.S_OK, clock.state) } };
-    case 'clock.GetTime':
-      if (event.nullPointer) return { changes: { reply: REPLY.E_POINTER } };
-      if (!clock.hasTimeSource) return { changes: { reply: replyWith(HR.MF_E_CLOCK_NO_TIME_SOURCE) } };
-      return { changes: { reply: replyWith(HR.S_OK, clockTime(clock, now)) } };
-    case 'clock.GetProperties':
-      return { changes: { reply: clock.hasTimeSource ? REPLY.S_OK : replyWith(HR.MF_E_CLOCK_NO_TIME_SOURCE) } };
-    case 'clock.Start':
-      return fromStep(applyClockCommand(clock, 'Start', now, event.position));
-    case 'clock.Pause':
-      return fromStep(applyClockCommand(clock, 'Pause', now));
-    case 'clock.Stop':
-      return fromStep(applyClockCommand(clock, 'Stop', now));
-    case 'clock.Shutdown':
-      return fromStep(applyClockShutdown(clock));
-    case 'clock.GetTimeSource':
-      return { changes: { reply: clock.hasTimeSource ? REPLY.S_OK : replyWith(HR.MF_E_CLOCK_NO_TIME_SOURCE) } };
-    case 'clock.SetTimeSource':
-      return fromStep(applyClockTimeSource(clock));
-    case 'clock.SetRate':
-      return fromStep(applyClockRate(clock, event.rate, event.thin, now));
-    case 'clock.GetRate':
-      return { changes: { reply: replyWith(HR.S_OK, clock.rate) } };
-    case 'clock.GetShutdownStatus':
-      if (event.nullPointer) return { changes: { reply: REPLY.E_POINTER } };
-      if (!clock.shutdown) return { changes: { reply: replyWith(HR.MF_E_INVALIDREQUEST) } };
-      return { changes: { reply: replyWith(HR.S_OK, 'COMPLETED' satisfies keyof typeof SHUTDOWN_STATUS) } };
-  }
-}
-
 const SESSION_CALLS = [
   'session.SetTopology',
   'session.ClearTopologies',
@@ -236,26 +192,13 @@ const GETTER_CALLS = [
   'session.QueueEvent',
   'rate.GetRate',
 ] as const;
-const CLOCK_CALLS = [
-  'clock.GetState',
-  'clock.GetTime',
-  'clock.Start',
-  'clock.Pause',
-  'clock.Stop',
-  'clock.Shutdown',
-  'clock.GetProperties',
-  'clock.GetTimeSource',
-  'clock.SetTimeSource',
-  'clock.SetRate',
-  'clock.GetRate',
-  'clock.GetShutdownStatus',
-] as const;
 
 const base = setup({
   types: {
     context: {} as SessionContext,
     events: {} as SessionMachineEvent,
     emitted: {} as SessionEmitted,
+    input: {} as { key?: number } | undefined,
   },
   actors: idealPlatformOps,
   actions: {
@@ -307,6 +250,7 @@ function onDone(op: PlatformOp, finish: (ctx: SessionContext, event: Done) => Pa
 }
 
 const pipelineInput = ({ context }: { context: SessionContext }): PipelineInput => ({
+  session: context.key,
   topology: context.current!,
   ...startPlan(context),
   running: context.settled === 'started' || context.settled === 'paused',
@@ -321,15 +265,15 @@ const settled = (extra: object = {}) => ({ always: dispatch, ...extra });
 /** The IMFMediaSession statechart. */
 export const mediaSessionMachine = base.createMachine({
   id: 'mfSession',
-  context: initialSessionContext,
+  context: ({ input }) => initialSessionContext(input?.key ?? 0),
   initial: 'alive',
   on: Object.fromEntries(
     CLOCK_CALLS.map((type) => [
       type,
       {
         actions: base.enqueueActions(({ context, event, enqueue: queue }) => {
-          const { changes, notify } = clockCall(context, event as ClockCallEvent);
-          queue.assign(changes);
+          const { clock, reply, notify } = clockCall(context.clock, event as ClockCallEvent);
+          queue.assign({ clock, reply });
           if (notify) queue.emit({ type: 'mf.clockSinks', notification: notify });
         }),
       },
@@ -398,6 +342,7 @@ export const mediaSessionMachine = base.createMachine({
             input: ({ context }): ResolveInput => {
               const command = headCommand(context) as Extract<Command, { kind: 'SetTopology' }>;
               return {
+                session: context.key,
                 topology: command.topology!,
                 noResolution: (command.flags & 0x2) !== 0,
                 topoId: command.topoId,

@@ -37,6 +37,8 @@ export const FLAG = {
 
 /** The session's extended state. */
 export interface SessionContext {
+  /** The runtime's key for this session, handed to every pipeline operation (0 when unused). */
+  readonly key: number;
   /** The settled state the session is in, or left to run the command at the head of `commands`. */
   readonly settled: SettledState;
   /** The command FIFO; while a command executes it is the head. */
@@ -76,8 +78,9 @@ export const REPLY = {
 } as const;
 
 /** The context of a session MFCreateMediaSession just made. */
-export function initialSessionContext(): SessionContext {
+export function initialSessionContext(key = 0): SessionContext {
   return {
+    key,
     settled: 'fresh',
     commands: EMPTY,
     events: EMPTY,

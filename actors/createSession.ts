@@ -1,0 +1,299 @@
+/**
+ * One media session as one XState actor, with the synchronous COM-style surface: every method
+ * returns its HRESULT (and out value) at once, exactly as the statechart computes it.
+ * @module
+ */
+import { createActor, type Actor, type InspectionEvent, type Observer } from 'xstate';
+import { HR, type HResult } from '../machines/hresult.js';
+import { SETTOPOLOGY, MF_EVENT_FLAG_NO_WAIT, GETFULLTOPOLOGY_CURRENT } from '../machines/constants.js';
+import { headCommand, type SessionContext } from '../machines/sessionContext.js';
+import type { MediaSessionMachine } from '../machines/mediaSessionMachine.js';
+import type { ClockCallEvent, PlatformEvent, SessionCallEvent } from '../machines/sessionEvents.js';
+import type { MediaEvent, PublicState, SetTopologyFlags, StartPosition, TopologySpec } from '../machines/types.js';
+import type { PlatformAdapter } from '../adapters/PlatformAdapter.js';
+import { idealAdapter } from '../adapters/idealAdapter.js';
+
+/** What a call returned: its HRESULT and, for getters, the out value. */
+export interface CallResult<T = unknown> {
+  hr: HResult;
+  out?: T;
+}
+
+/** Options of {@link createSession}. */
+export interface SessionOptions {
+  /** The platform to run on (default: the ideal platform, where every pipeline step succeeds at once). */
+  adapter?: PlatformAdapter;
+  /** The session's id (default: `s<key>`). */
+  id?: string;
+  /** MFCreateMediaSession attributes; recorded, and ignored as the session ignores them (spec §5). */
+  attributes?: Readonly<Record<string, unknown>>;
+  /** XState inspection observer. */
+  inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
+  /** Runtime key; the host assigns one. */
+  key?: number;
+}
+
+/** A BeginGetEvent callback invocation. */
+export interface CallbackInvocation {
+  callback: string;
+  state: string | null;
+}
+
+/** Listener of session-level records (calls, events queued, state changes). */
+export type SessionRecordListener = (record: SessionRecord) => void;
+
+/** A session-level record for observers: a call and its HRESULT, an event queued, a state change. */
+export type SessionRecord =
+  | { kind: 'call'; session: string; method: string; hr: HResult; at: number }
+  | { kind: 'event'; session: string; event: MediaEvent; at: number }
+  | { kind: 'state'; session: string; state: PublicState; at: number }
+  | { kind: 'fault'; session: string; message: string; at: number };
+
+let nextKey = 1;
+
+/**
+ * A live session. Methods mirror IMFMediaSession, IMFMediaEventGenerator, IMFRateControl and the
+ * presentation clock (`clock*`), and return what the statechart answers.
+ */
+export class MediaSessionHandle {
+  readonly id: string;
+  readonly key: number;
+  readonly adapter: PlatformAdapter;
+  readonly actor: Actor<MediaSessionMachine>;
+  readonly attributes: Readonly<Record<string, unknown>>;
+  #released = false;
+  #pendingCallbacks: CallbackInvocation[] = [];
+  #callbackListeners = new Set<(invocation: CallbackInvocation) => void>();
+  #recordListeners = new Set<SessionRecordListener>();
+  #depth = 0;
+  #lastState: PublicState;
+  #eventSeqSeen = 0;
+  #eventsQueued = 0;
+  #fault: string | undefined;
+
+  constructor(options: SessionOptions = {}) {
+    this.key = options.key ?? nextKey++;
+    this.id = options.id ?? `s${this.key}`;
+    this.adapter = options.adapter ?? idealAdapter;
+    this.attributes = options.attributes ?? {};
+    this.actor = createActor(this.adapter.machine, {
+      input: { key: this.key },
+      inspect: options.inspect,
+    });
+    this.actor.on('mf.callback', (event) => {
+      this.#pendingCallbacks.push({ callback: event.callback, state: event.state });
+    });
+    this.actor.subscribe({
+      error: (error) => {
+        this.#fault = error instanceof Error ? error.message : String(error);
+        this.#emit({ kind: 'fault', session: this.id, message: this.#fault, at: this.adapter.now() });
+      },
+    });
+    this.actor.start();
+    this.#lastState = 'fresh';
+    this.adapter.attach({ key: this.key, send: (event) => this.deliver(event) });
+  }
+
+  /** The statechart's context (read-only view). */
+  get context(): SessionContext {
+    return this.actor.getSnapshot().context;
+  }
+
+  /** The public state name (scenario format, "Public state names"). */
+  get state(): PublicState {
+    const snapshot = this.actor.getSnapshot();
+    if (snapshot.matches('shutdown')) return 'shutdown';
+    const ctx = snapshot.context;
+    const executing = !SETTLED_NODES.has(Object.values(snapshot.value as Record<string, unknown>)[0] as string);
+    if (executing && headCommand(ctx)?.kind === 'Close') return 'closing';
+    return ctx.settled;
+  }
+
+  /** The active state node path, e.g. `alive.starting.sinks`. */
+  get statePath(): string {
+    return flattenValue(this.actor.getSnapshot().value);
+  }
+
+  /** Whether Release was called. */
+  get released(): boolean {
+    return this.#released;
+  }
+
+  /** The adapter fault that stopped the actor, if any. */
+  get fault(): string | undefined {
+    return this.#fault;
+  }
+
+  /** How many events the session has queued since it was created. */
+  get eventsQueued(): number {
+    return this.#eventsQueued;
+  }
+
+  /** Registers a BeginGetEvent callback listener; returns an unsubscribe function. */
+  onCallback(listener: (invocation: CallbackInvocation) => void): () => void {
+    this.#callbackListeners.add(listener);
+    return () => this.#callbackListeners.delete(listener);
+  }
+
+  /** Registers a listener of session-level records; returns an unsubscribe function. */
+  onRecord(listener: SessionRecordListener): () => void {
+    this.#recordListeners.add(listener);
+    return () => this.#recordListeners.delete(listener);
+  }
+
+  /** Sends one method call and returns its synchronous result. */
+  call<T = unknown>(event: SessionCallEvent | ClockCallEvent): CallResult<T> {
+    if (this.#released) throw new Error(`session ${this.id} was released; no method may be called on it`);
+    const result = this.#dispatch(() => {
+      this.actor.send({ ...event, now: this.adapter.now() } as SessionCallEvent);
+      const reply = this.actor.getSnapshot().context.reply;
+      return reply.out === undefined ? { hr: reply.hr } : { hr: reply.hr, out: reply.out as T };
+    });
+    this.#emit({ kind: 'call', session: this.id, method: event.type, hr: result.hr, at: this.adapter.now() });
+    return result;
+  }
+
+  /** Delivers a platform event (adapters call this through the link). */
+  deliver(event: PlatformEvent): void {
+    if (this.#released) return;
+    this.#dispatch(() => this.actor.send(event));
+  }
+
+  /** Runs a send, then delivers callback invocations and records once the send is complete. */
+  #dispatch<T>(send: () => T): T {
+    this.#depth++;
+    let result: T;
+    try {
+      result = send();
+    } finally {
+      this.#depth--;
+    }
+    if (this.#depth === 0) this.#afterSend();
+    return result;
+  }
+
+  #afterSend(): void {
+    const ctx = this.actor.getSnapshot().context;
+    const state = this.state;
+    const at = this.adapter.now();
+    if (this.#recordListeners.size > 0) {
+      // New events are the queue's tail: a macrostep either appends or removes, never both.
+      const added = ctx.events.length - this.#eventSeqSeen;
+      if (added > 0) for (const event of ctx.events.slice(-added)) this.#emit({ kind: 'event', session: this.id, event, at });
+      if (state !== this.#lastState) this.#emit({ kind: 'state', session: this.id, state, at });
+    }
+    if (ctx.events.length > this.#eventSeqSeen) this.#eventsQueued += ctx.events.length - this.#eventSeqSeen;
+    this.#eventSeqSeen = ctx.events.length;
+    this.#lastState = state;
+    while (this.#pendingCallbacks.length > 0) {
+      const invocation = this.#pendingCallbacks.shift()!;
+      for (const listener of this.#callbackListeners) listener(invocation);
+    }
+  }
+
+  #emit(record: SessionRecord): void {
+    for (const listener of this.#recordListeners) listener(record);
+  }
+
+  // IMFMediaSession
+
+  /** IMFMediaSession::SetTopology. */
+  SetTopology(flags: SetTopologyFlags | number, topology: TopologySpec | null): HResult {
+    const bits = typeof flags === 'number' ? flags : flags.reduce((acc, flag) => acc | SETTOPOLOGY[flag], 0);
+    return this.call({ type: 'session.SetTopology', flags: bits, topology }).hr;
+  }
+  /** IMFMediaSession::ClearTopologies. */
+  ClearTopologies(): HResult {
+    return this.call({ type: 'session.ClearTopologies' }).hr;
+  }
+  /** IMFMediaSession::Start; `position` null passes a NULL pointer. */
+  Start(position: StartPosition = { vt: 'VT_EMPTY' }, timeFormat: string | null = 'GUID_NULL'): HResult {
+    return this.call({ type: 'session.Start', position, timeFormat }).hr;
+  }
+  /** IMFMediaSession::Pause. */
+  Pause(): HResult {
+    return this.call({ type: 'session.Pause' }).hr;
+  }
+  /** IMFMediaSession::Stop. */
+  Stop(): HResult {
+    return this.call({ type: 'session.Stop' }).hr;
+  }
+  /** IMFMediaSession::Close. */
+  Close(): HResult {
+    return this.call({ type: 'session.Close' }).hr;
+  }
+  /** IMFMediaSession::Shutdown. */
+  Shutdown(): HResult {
+    return this.call({ type: 'session.Shutdown' }).hr;
+  }
+  /** IMFMediaSession::GetClock. */
+  GetClock(): HResult {
+    return this.call({ type: 'session.GetClock' }).hr;
+  }
+  /** IMFMediaSession::GetFullTopology: `'current' | 'queued' | 'null'` on success. */
+  GetFullTopology(current: boolean, topoId = 0): CallResult<'current' | 'queued' | 'null'> {
+    return this.call({ type: 'session.GetFullTopology', flags: current ? GETFULLTOPOLOGY_CURRENT : 0, topoId });
+  }
+  /** IMFMediaSession::GetSessionCapabilities; `nullPointer` passes NULL. */
+  GetSessionCapabilities(nullPointer = false): CallResult<number> {
+    return this.call({ type: 'session.GetSessionCapabilities', nullPointer });
+  }
+
+  // IMFMediaEventGenerator
+
+  /** IMFMediaEventGenerator::GetEvent. A blocking call on an empty queue answers MF_E_NO_EVENTS_AVAILABLE with `out.wouldBlock`. */
+  GetEvent(noWait = true): CallResult<MediaEvent | { wouldBlock: true }> {
+    return this.call({ type: 'session.GetEvent', flags: noWait ? MF_EVENT_FLAG_NO_WAIT : 0 });
+  }
+  /** IMFMediaEventGenerator::BeginGetEvent with a named callback and state object. */
+  BeginGetEvent(callback: string | null, state: string | null = null): HResult {
+    return this.call({ type: 'session.BeginGetEvent', callback, state }).hr;
+  }
+  /** IMFMediaEventGenerator::EndGetEvent. */
+  EndGetEvent(result: 'pending' | 'foreign' = 'pending'): CallResult<MediaEvent> {
+    return this.call({ type: 'session.EndGetEvent', result });
+  }
+  /** IMFMediaEventGenerator::QueueEvent. */
+  QueueEvent(eventType: number, status: HResult = HR.S_OK): HResult {
+    return this.call({ type: 'session.QueueEvent', eventType, status }).hr;
+  }
+
+  // IMFRateControl (through IMFGetService)
+
+  /** IMFRateControl::SetRate. */
+  SetRate(thin: boolean, rate: number): HResult {
+    return this.call({ type: 'rate.SetRate', thin, rate }).hr;
+  }
+  /** IMFRateControl::GetRate. */
+  GetRate(): CallResult<{ thin: boolean; rate: number }> {
+    return this.call({ type: 'rate.GetRate' });
+  }
+
+  /**
+   * IUnknown::Release of the last reference. Without a Shutdown first the session leaks (the
+   * seeds' warning): the result says so, and the session is shut down on the way out so its
+   * actor holds nothing.
+   */
+  Release(): { leak: boolean } {
+    if (this.#released) throw new Error(`session ${this.id} was already released`);
+    const leak = !this.actor.getSnapshot().matches('shutdown');
+    if (leak) this.#dispatch(() => this.actor.send({ type: 'session.Shutdown', now: this.adapter.now() }));
+    this.#released = true;
+    this.adapter.detach(this.key);
+    this.actor.stop();
+    return { leak };
+  }
+}
+
+const SETTLED_NODES = new Set(['fresh', 'ready', 'started', 'paused', 'stopped', 'closed', 'route']);
+
+function flattenValue(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const [key, inner] = Object.entries(value as Record<string, unknown>)[0];
+  return `${key}.${flattenValue(inner)}`;
+}
+
+/** Creates a session (MFCreateMediaSession) on a platform. */
+export function createSession(options: SessionOptions = {}): MediaSessionHandle {
+  return new MediaSessionHandle(options);
+}
