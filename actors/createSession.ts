@@ -91,7 +91,7 @@ export class MediaSessionHandle {
     });
     this.actor.start();
     this.#lastState = 'fresh';
-    this.adapter.attach({ key: this.key, send: (event) => this.deliver(event) });
+    this.adapter.attach({ key: this.key, send: (event) => this.deliver(event), run: (work) => this.#dispatch(work) });
   }
 
   /** The statechart's context (read-only view). */

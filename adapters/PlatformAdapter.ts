@@ -13,6 +13,12 @@ export interface SessionLink {
   readonly key: number;
   /** Delivers a platform event to the session. */
   send(event: PlatformEvent): void;
+  /**
+   * Runs platform work that may answer a pending operation (its `sendBack`), then lets the session
+   * deliver what that work caused (BeginGetEvent callbacks, records). Timer or I/O callbacks of an
+   * adapter run through this, so a completion is observed exactly like a method call's effects.
+   */
+  run(work: () => void): void;
 }
 
 /** A platform the session runtime can run sessions on. */

@@ -110,7 +110,7 @@ export function unresolvableNode(topology: TopologySpec): string | undefined {
  * an HRESULT (and for resolveTopology the resolved topology), synchronously or through a promise;
  * a body that throws or rejects is reported as `platform.done` with E_UNEXPECTED and `fault`, so an
  * adapter bug never crashes the session. The returned `cancel` of the body runs when the state that
- * invoked it is left (e.g. by Shutdown).
+ * invoked it is left (e.g. by Shutdown). `now` reads the platform clock stamped on the answer.
  */
 export function fromPlatformOp<Op extends PlatformOp>(
   op: Op,
@@ -118,13 +118,14 @@ export function fromPlatformOp<Op extends PlatformOp>(
     input: PlatformOpInputs[Op],
     reply: (hr: HResult, topology?: SessionTopology) => void,
   ) => void | (() => void) | Promise<{ hr: HResult; topology?: SessionTopology } | HResult>,
+  now: () => number = () => 0,
 ): PlatformOpLogic<Op> {
   return fromCallback<EventObject, PlatformOpInputs[Op]>(({ input, sendBack }) => {
     let answered = false;
     const reply = (hr: HResult, topology?: SessionTopology, fault?: string) => {
       if (answered) return;
       answered = true;
-      const event: PlatformEvent & { fault?: string } = { type: 'platform.done', op, hr: hr >>> 0, topology };
+      const event: PlatformEvent & { fault?: string } = { type: 'platform.done', op, hr: hr >>> 0, topology, now: now() };
       if (fault !== undefined) event.fault = fault;
       sendBack(event);
     };

@@ -246,8 +246,13 @@ export function createMockPlatform(spec: MockPlatformSpec = {}): MockPlatform {
   };
   const transformInfo = (id: string): TransformInfo => ({ id, async: transform(id).knobs.async });
 
-  /** Runs `step` after one latency; the op's cleanup cancels it. */
-  const later = (step: () => void) => clock.schedule(latency, step);
+  /** Runs `step` after one latency, through the session's link; the op's cleanup cancels it. */
+  const later = (session: number, step: () => void) =>
+    clock.schedule(latency, () => {
+      const link = links.get(session);
+      if (link) link.run(step);
+      else step();
+    });
 
   /** Subscribes the session to a source's events (IMFMediaEventGenerator::BeginGetEvent). */
   const subscribe = (session: number, id: string): HResult => {
@@ -274,9 +279,12 @@ export function createMockPlatform(spec: MockPlatformSpec = {}): MockPlatform {
     }
   };
 
+  /** Every operation answers with the simulated time stamped on it. */
+  const op: typeof fromPlatformOp = (name, body) => fromPlatformOp(name, body, () => clock.now);
+
   const ops: PlatformOpLogics = {
-    resolveTopology: fromPlatformOp('resolveTopology', (input: ResolveInput, reply) =>
-      later(() => {
+    resolveTopology: op('resolveTopology', (input: ResolveInput, reply) =>
+      later(input.session, () => {
         const describe = { source: sourceInfo, sink: sinkInfo, transform: transformInfo };
         if (input.noResolution) return reply(HR.S_OK, describeTopology(input, describe));
         if (unresolvableNode(input.topology) !== undefined) return reply(HR.E_FAIL);
@@ -290,12 +298,12 @@ export function createMockPlatform(spec: MockPlatformSpec = {}): MockPlatform {
         reply(HR.S_OK, describeTopology(input, describe));
       }),
     ),
-    startSources: fromPlatformOp('startSources', (input, reply) => {
+    startSources: op('startSources', (input, reply) => {
       for (const id of sourcesOf(input)) {
         const hr = subscribe(input.session, id);
-        if (failed(hr)) return later(() => reply(hr));
+        if (failed(hr)) return later(input.session, () => reply(hr));
       }
-      return later(() => {
+      return later(input.session, () => {
         for (const id of sourcesOf(input)) {
           const s = source(id);
           if (s.shutdown) return reply(HR.MF_E_SHUTDOWN);
@@ -315,8 +323,8 @@ export function createMockPlatform(spec: MockPlatformSpec = {}): MockPlatform {
         reply(HR.S_OK);
       });
     }),
-    startSinks: fromPlatformOp('startSinks', (input, reply) =>
-      later(() => {
+    startSinks: op('startSinks', (input, reply) =>
+      later(input.session, () => {
         const ids = sinksOf(input);
         if (input.seek) for (const id of ids) record('SinkFlush', id, input.session);
         if (!input.seek && !input.resume) for (const mft of mftsOf(input)) record('MftStartOfStream', mft, input.session);
@@ -327,8 +335,8 @@ export function createMockPlatform(spec: MockPlatformSpec = {}): MockPlatform {
         reply(HR.S_OK);
       }),
     ),
-    pausePipeline: fromPlatformOp('pausePipeline', (input, reply) =>
-      later(() => {
+    pausePipeline: op('pausePipeline', (input, reply) =>
+      later(input.session, () => {
         for (const id of sinksOf(input)) record('OnClockPause', id, input.session);
         running.delete(input.session);
         for (const id of sourcesOf(input)) {
@@ -341,35 +349,35 @@ export function createMockPlatform(spec: MockPlatformSpec = {}): MockPlatform {
         reply(HR.S_OK);
       }),
     ),
-    stopPipeline: fromPlatformOp('stopPipeline', (input, reply) =>
-      later(() => {
+    stopPipeline: op('stopPipeline', (input, reply) =>
+      later(input.session, () => {
         stopAll(input);
         reply(input.topology.sources.some((info) => source(info.id).shutdown) ? HR.MF_E_SHUTDOWN : HR.S_OK);
       }),
     ),
-    closePipeline: fromPlatformOp('closePipeline', (input, reply) =>
-      later(() => {
+    closePipeline: op('closePipeline', (input, reply) =>
+      later(input.session, () => {
         if (input.running) stopAll(input);
         for (const info of input.topology?.sinks ?? []) if (sink(info.id).knobs.finalizable) record('FinalizeSink', info.id, input.session);
         const dead = input.running && input.topology.sources.some((info) => source(info.id).shutdown);
         reply(dead ? HR.MF_E_SHUTDOWN : HR.S_OK);
       }),
     ),
-    changeRate: fromPlatformOp('changeRate', (input, reply) => {
+    changeRate: op('changeRate', (input, reply) => {
       const rate = input.rate ?? 1;
       const first = input.topology.sources[0];
       if (rate !== 0 && first) {
         const k = source(first.id).knobs;
-        if (k.fastestRate === 0) return later(() => reply(HR.E_NOINTERFACE));
-        if (input.thin && !k.thinnable) return later(() => reply(HR.MF_E_THINNING_UNSUPPORTED));
-        if (rate < 0 && k.fastestReverseRate === 0) return later(() => reply(HR.MF_E_REVERSE_UNSUPPORTED));
-        if (Math.abs(rate) > (rate < 0 ? k.fastestReverseRate : k.fastestRate)) return later(() => reply(HR.MF_E_UNSUPPORTED_RATE));
+        if (k.fastestRate === 0) return later(input.session, () => reply(HR.E_NOINTERFACE));
+        if (input.thin && !k.thinnable) return later(input.session, () => reply(HR.MF_E_THINNING_UNSUPPORTED));
+        if (rate < 0 && k.fastestReverseRate === 0) return later(input.session, () => reply(HR.MF_E_REVERSE_UNSUPPORTED));
+        if (Math.abs(rate) > (rate < 0 ? k.fastestReverseRate : k.fastestRate)) return later(input.session, () => reply(HR.MF_E_UNSUPPORTED_RATE));
       }
       for (const id of sourcesOf(input)) {
         const hr = subscribe(input.session, id);
-        if (failed(hr)) return later(() => reply(hr));
+        if (failed(hr)) return later(input.session, () => reply(hr));
       }
-      return later(() => {
+      return later(input.session, () => {
         // The source confirms with MESourceRateChanged; the session re-arms, then the clock rate changes.
         if (first) record('SourceBeginGetEvent', first.id, input.session);
         for (const id of sinksOf(input)) record('OnClockSetRate', id, input.session);
