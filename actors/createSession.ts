@@ -70,6 +70,7 @@ export class MediaSessionHandle {
   #eventSeqSeen = 0;
   #eventsQueued = 0;
   #fault: string | undefined;
+  #faults: string[] = [];
 
   constructor(options: SessionOptions = {}) {
     this.key = options.key ?? nextKey++;
@@ -82,6 +83,10 @@ export class MediaSessionHandle {
     });
     this.actor.on('mf.callback', (event) => {
       this.#pendingCallbacks.push({ callback: event.callback, state: event.state });
+    });
+    this.actor.on('mf.fault', (event) => {
+      this.#faults.push(event.message);
+      this.#emit({ kind: 'fault', session: this.id, message: event.message, at: this.adapter.now() });
     });
     this.actor.subscribe({
       error: (error) => {
@@ -119,9 +124,14 @@ export class MediaSessionHandle {
     return this.#released;
   }
 
-  /** The adapter fault that stopped the actor, if any. */
+  /** The error that stopped the actor, if any (an adapter bug the statechart could not absorb). */
   get fault(): string | undefined {
     return this.#fault;
+  }
+
+  /** Adapter faults the session absorbed (reported as MEError while it lived), oldest first. */
+  get faults(): readonly string[] {
+    return this.#faults;
   }
 
   /** How many events the session has queued since it was created. */

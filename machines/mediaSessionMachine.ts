@@ -16,6 +16,7 @@
  */
 import { emit, setup } from 'xstate';
 import { HR } from './hresult.js';
+import { ME } from './mediaEventType.js';
 import { GETFULLTOPOLOGY_CURRENT, MF_EVENT_FLAG_NO_WAIT } from './constants.js';
 import { applyClockShutdown, type ClockSinkNotification } from './clockTable.js';
 import { checkTopology } from './topologyCheck.js';
@@ -55,7 +56,8 @@ import type { Command, SettledState } from './types.js';
 /** Events the session emits to its runtime. */
 export type SessionEmitted =
   | { type: 'mf.callback'; callback: string; state: string | null }
-  | { type: 'mf.clockSinks'; notification: ClockSinkNotification };
+  | { type: 'mf.clockSinks'; notification: ClockSinkNotification }
+  | { type: 'mf.fault'; message: string };
 
 type Ev<T extends SessionMachineEvent['type']> = Extract<SessionMachineEvent, { type: T }>;
 type Done = Ev<'platform.done'> & { fault?: string };
@@ -267,7 +269,9 @@ export const mediaSessionMachine = base.createMachine({
   id: 'mfSession',
   context: ({ input }) => initialSessionContext(input?.key ?? 0),
   initial: 'alive',
-  on: Object.fromEntries(
+  on: {
+    'platform.fault': { actions: emit(({ event }) => ({ type: 'mf.fault' as const, message: (event as Ev<'platform.fault'>).message })) },
+    ...Object.fromEntries(
     CLOCK_CALLS.map((type) => [
       type,
       {
@@ -278,7 +282,8 @@ export const mediaSessionMachine = base.createMachine({
         }),
       },
     ]),
-  ),
+    ),
+  },
   states: {
     alive: {
       initial: 'fresh',
@@ -311,6 +316,12 @@ export const mediaSessionMachine = base.createMachine({
         },
         'platform.sourceShutdown': { actions: base.assign(({ context }) => sourceShutdown(context, false)), target: '.route' },
         'platform.endOfPresentation': { actions: base.assign(({ context }) => endOfPresentation(context)) },
+        'platform.fault': {
+          actions: [
+            base.assign(({ context }) => ({ events: [...context.events, sessionEvent(ME.MEError, HR.E_UNEXPECTED)] })),
+            emit(({ event }) => ({ type: 'mf.fault' as const, message: (event as Ev<'platform.fault'>).message })),
+          ],
+        },
         'platform.presentationEnded': {
           guard: ({ context }) => (context.flags & FLAG.PRESENTATION_ENDING) !== 0,
           actions: base.assign(({ context }) => ({ flags: context.flags | FLAG.PRESENTATION_ENDED })),

@@ -50,6 +50,7 @@ export const PLATFORM_EVENT = {
   sourceShutdown: 'platform.sourceShutdown',
   endOfPresentation: 'platform.endOfPresentation',
   presentationEnded: 'platform.presentationEnded',
+  fault: 'platform.fault',
 } as const;
 
 /** The asynchronous pipeline operations an adapter implements, by invoke `src` name. */
@@ -112,6 +113,8 @@ export type PlatformEvent = Timed &
     | { type: 'platform.sourceShutdown'; source: string }
     | { type: 'platform.endOfPresentation'; source?: string }
     | { type: 'platform.presentationEnded' }
+    /** An adapter action threw: reported as MEError(E_UNEXPECTED) while the session lives. */
+    | { type: 'platform.fault'; message: string }
   );
 
 /** Every event the session machine accepts. */

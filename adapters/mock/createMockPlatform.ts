@@ -6,7 +6,6 @@
  */
 import { HR, failed, type HResult } from '../../machines/hresult.js';
 import { MEDIASINK, MEDIASOURCE, HNS_PER_MS } from '../../machines/constants.js';
-import { mediaSessionMachine } from '../../machines/mediaSessionMachine.js';
 import {
   describeTopology,
   fromPlatformOp,
@@ -17,6 +16,7 @@ import {
 } from '../../machines/idealPlatform.js';
 import type { SinkInfo, SourceInfo, TransformInfo } from '../../machines/types.js';
 import type { PlatformAdapter, SessionLink } from '../PlatformAdapter.js';
+import { providePlatform } from '../providePlatform.js';
 import { SimulatedClock } from './SimulatedClock.js';
 
 /** Source knobs (scenario format "Source"), all optional. */
@@ -399,26 +399,24 @@ export function createMockPlatform(spec: MockPlatformSpec = {}): MockPlatform {
     for (const id of sinksOf(input)) record('SinkFlush', id, input.session);
   }
 
-  const machine = mediaSessionMachine.provide({
-    actors: ops,
-    actions: {
-      shutdownPipeline: ({ context }, params: { sinks: string[]; transforms: string[] }) => {
-        for (const id of params.sinks) {
-          const s = sink(id);
-          if (!s.shutdown) {
-            s.shutdown = true;
-            record('SinkShutdown', id, context.key);
-          }
+  const machine = providePlatform({
+    ops,
+    shutdownPipeline: (session, params) => {
+      for (const id of params.sinks) {
+        const s = sink(id);
+        if (!s.shutdown) {
+          s.shutdown = true;
+          record('SinkShutdown', id, session.key);
         }
-        for (const id of params.transforms) {
-          const t = transform(id);
-          if (!t.shutdown) {
-            t.shutdown = true;
-            record('MftShutdown', id, context.key);
-          }
+      }
+      for (const id of params.transforms) {
+        const t = transform(id);
+        if (!t.shutdown) {
+          t.shutdown = true;
+          record('MftShutdown', id, session.key);
         }
-        running.delete(context.key);
-      },
+      }
+      running.delete(session.key);
     },
   });
 
