@@ -6,7 +6,7 @@
 import { createActor, type Actor, type InspectionEvent, type Observer } from 'xstate';
 import { HR, type HResult } from '../machines/hresult.js';
 import { SETTOPOLOGY, MF_EVENT_FLAG_NO_WAIT, GETFULLTOPOLOGY_CURRENT } from '../machines/constants.js';
-import { headCommand, type SessionContext } from '../machines/sessionContext.js';
+import type { SessionContext } from '../machines/sessionContext.js';
 import type { MediaSessionMachine } from '../machines/mediaSessionMachine.js';
 import type { ClockCallEvent, PlatformEvent, SessionCallEvent } from '../machines/sessionEvents.js';
 import type { MediaEvent, PublicState, SetTopologyFlags, StartPosition, TopologySpec } from '../machines/types.js';
@@ -108,10 +108,9 @@ export class MediaSessionHandle {
   get state(): PublicState {
     const snapshot = this.actor.getSnapshot();
     if (snapshot.matches('shutdown')) return 'shutdown';
-    const ctx = snapshot.context;
-    const executing = !SETTLED_NODES.has(Object.values(snapshot.value as Record<string, unknown>)[0] as string);
-    if (executing && headCommand(ctx)?.kind === 'Close') return 'closing';
-    return ctx.settled;
+    // A running Close is `closing`; every other transitional state reports the settled state it left.
+    if (snapshot.matches({ alive: 'closing' })) return 'closing';
+    return snapshot.context.settled;
   }
 
   /** The active state node path, e.g. `alive.starting.sinks`. */
@@ -154,6 +153,8 @@ export class MediaSessionHandle {
   /** Sends one method call and returns its synchronous result. */
   call<T = unknown>(event: SessionCallEvent | ClockCallEvent): CallResult<T> {
     if (this.#released) throw new Error(`session ${this.id} was released; no method may be called on it`);
+    // An actor stopped by an error it could not absorb answers nothing: say so instead of a stale reply.
+    if (this.actor.getSnapshot().status === 'error') return { hr: HR.E_UNEXPECTED };
     const result = this.#dispatch(() => {
       this.actor.send({ ...event, now: this.adapter.now() } as SessionCallEvent);
       const reply = this.actor.getSnapshot().context.reply;
@@ -286,16 +287,15 @@ export class MediaSessionHandle {
    */
   Release(): { leak: boolean } {
     if (this.#released) throw new Error(`session ${this.id} was already released`);
-    const leak = !this.actor.getSnapshot().matches('shutdown');
-    if (leak) this.#dispatch(() => this.actor.send({ type: 'session.Shutdown', now: this.adapter.now() }));
+    const snapshot = this.actor.getSnapshot();
+    const leak = !snapshot.matches('shutdown');
+    if (leak && snapshot.status === 'active') this.#dispatch(() => this.actor.send({ type: 'session.Shutdown', now: this.adapter.now() }));
     this.#released = true;
     this.adapter.detach(this.key);
     this.actor.stop();
     return { leak };
   }
 }
-
-const SETTLED_NODES = new Set(['fresh', 'ready', 'started', 'paused', 'stopped', 'closed', 'route']);
 
 function flattenValue(value: unknown): string {
   if (typeof value === 'string') return value;

@@ -6,7 +6,7 @@
  * @module
  */
 import { mediaSessionMachine, type MediaSessionMachine } from '../machines/mediaSessionMachine.js';
-import type { PlatformOpLogics } from '../machines/idealPlatform.js';
+import { platformActions, type PlatformOps } from '../machines/idealPlatform.js';
 import type { SessionContext } from '../machines/sessionContext.js';
 
 /** What Shutdown asks the platform to shut down. */
@@ -17,8 +17,10 @@ export interface PipelineShutdown {
 
 /** The platform's side of the session machine. */
 export interface PlatformImplementation {
-  /** The pipeline operations (see {@link fromPlatformOp}). */
-  ops: PlatformOpLogics;
+  /** The pipeline operations (see {@link PlatformOpBody}). */
+  ops: PlatformOps;
+  /** The platform clock (100-ns units), stamped on every answer. */
+  now?: () => number;
   /** Shuts down the sinks and async transforms Shutdown names (spec §2.7). */
   shutdownPipeline(session: SessionContext, what: PipelineShutdown): void;
 }
@@ -26,8 +28,8 @@ export interface PlatformImplementation {
 /** The session statechart running on a platform. */
 export function providePlatform(impl: PlatformImplementation): MediaSessionMachine {
   return mediaSessionMachine.provide({
-    actors: impl.ops,
     actions: {
+      ...(platformActions(impl.ops, impl.now) as object),
       shutdownPipeline: ({ context, self }, params: PipelineShutdown) => {
         try {
           impl.shutdownPipeline(context, params);

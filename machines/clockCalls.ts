@@ -64,11 +64,11 @@ export function clockCall(clock: ClockData, event: ClockCallEvent): ClockCallRes
     case 'clock.SetTimeSource':
       return fromStep(applyClockTimeSource(clock));
     case 'clock.SetRate':
-      return fromStep(applyClockRate(clock, event.rate, event.thin, now));
+      return fromStep(applyClockRate(clock, event.rate, event.thin));
     case 'clock.GetRate':
       return answer(HR.S_OK, clock.rate);
     case 'clock.GetShutdownStatus':
-      if (event.nullPointer) return answer(HR.E_POINTER);
+      if (event.nullPointer) return answer(HR.E_INVALIDARG);
       return clock.shutdown ? answer(HR.S_OK, 'COMPLETED') : answer(HR.MF_E_INVALIDREQUEST);
   }
 }

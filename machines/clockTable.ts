@@ -105,12 +105,13 @@ export function applyClockCommand(
 }
 
 /** IMFRateControl::SetRate on the clock. */
-export function applyClockRate(clock: ClockData, rate: number, thin: boolean, now: number): ClockStep {
+export function applyClockRate(clock: ClockData, rate: number, thin: boolean): ClockStep {
   // The clock never thins, whatever its state; then it needs a time source.
   if (thin) return { hr: HR.MF_E_THINNING_UNSUPPORTED, clock };
   if (!clock.hasTimeSource) return { hr: HR.MF_E_CLOCK_NO_TIME_SOURCE, clock };
-  const reanchored = clock.state === 'RUNNING' ? { anchorTime: clockTime(clock, now), anchorNow: now } : {};
-  return { hr: HR.S_OK, clock: { ...clock, ...reanchored, rate }, notify: 'OnClockSetRate' };
+  // No re-anchoring: the new rate applies to the whole interval since the last start, restart or
+  // pause, as Windows' system time source computes it (research §3, P:5178-5192).
+  return { hr: HR.S_OK, clock: { ...clock, rate }, notify: 'OnClockSetRate' };
 }
 
 /** IMFPresentationClock::SetTimeSource. */

@@ -1,10 +1,9 @@
 /**
  * The default pipeline services of the session statechart: an ideal platform whose sources and
  * sinks have the scenario format's default knobs and answer every operation at once with S_OK.
- * Adapters replace them with `.provide({ actors })`.
+ * Adapters replace them with `.provide({ actions: platformActions(theirOps, theirClock) })`.
  * @module
  */
-import { fromCallback, type CallbackActorLogic, type EventObject } from 'xstate';
 import { HR, type HResult } from './hresult.js';
 import { MEDIASOURCE } from './constants.js';
 import { topologyObjects } from './topologyCheck.js';
@@ -56,11 +55,56 @@ export interface PlatformOpInputs {
   changeRate: PipelineInput;
 }
 
-/** The callback logic of one operation: it sends back exactly one `platform.done` for its op. */
-export type PlatformOpLogic<Op extends PlatformOp> = CallbackActorLogic<EventObject, PlatformOpInputs[Op]>;
+/**
+ * The body of one pipeline operation. It answers exactly once through `reply`, at once or later
+ * (a timer, I/O), or by returning a promise; it may return a cancel function, called when the state
+ * that asked for it is left first (e.g. by Shutdown). A body that throws or rejects is reported as
+ * `platform.done` with E_UNEXPECTED and `fault`.
+ */
+export type PlatformOpBody<Op extends PlatformOp> = (
+  input: PlatformOpInputs[Op],
+  reply: (hr: HResult, topology?: SessionTopology) => void,
+) => void | (() => void) | Promise<{ hr: HResult; topology?: SessionTopology } | HResult>;
 
-/** Every operation's logic, the `actors` an adapter provides. */
-export type PlatformOpLogics = { [Op in PlatformOp]: PlatformOpLogic<Op> };
+/** Every operation's body: what an adapter implements. */
+export type PlatformOps = { [Op in PlatformOp]: PlatformOpBody<Op> };
+
+/** The parameters of the `requestOp` action the statechart runs on entering a transitional state. */
+export type OpRequest = { [Op in PlatformOp]: { op: Op; input: PlatformOpInputs[Op] } }[PlatformOp];
+
+/** The statechart's pipeline actions, `requestOp` and `cancelOp`, implemented by a set of operations. */
+export function platformActions(ops: PlatformOps, now: () => number = () => 0) {
+  // One pending operation per session at most (commands run one at a time), keyed by the actor.
+  const pending = new WeakMap<object, { cancel?: () => void }>();
+  return {
+    requestOp: ({ self }: { self: { send(event: PlatformEvent & { fault?: string }): void } }, params: OpRequest) => {
+      const entry: { cancel?: () => void } = {};
+      pending.set(self, entry);
+      const answer = (hr: HResult, topology?: SessionTopology, fault?: string) => {
+        if (pending.get(self) !== entry) return; // cancelled, or already answered
+        pending.delete(self);
+        const event: PlatformEvent & { fault?: string } = { type: 'platform.done', op: params.op, hr: hr >>> 0, topology, now: now() };
+        if (fault !== undefined) event.fault = fault;
+        self.send(event);
+      };
+      const fail = (error: unknown) => answer(HR.E_UNEXPECTED, undefined, error instanceof Error ? error.message : String(error));
+      try {
+        const body = ops[params.op] as PlatformOpBody<PlatformOp>;
+        const result = body(params.input, (hr, topology) => answer(hr, topology));
+        if (result instanceof Promise) result.then((value) => (typeof value === 'number' ? answer(value) : answer(value.hr, value.topology)), fail);
+        else if (typeof result === 'function') entry.cancel = result;
+      } catch (error) {
+        fail(error);
+      }
+    },
+    cancelOp: ({ self }: { self: object }) => {
+      const entry = pending.get(self);
+      if (!entry) return;
+      pending.delete(self);
+      entry.cancel?.();
+    },
+  };
+}
 
 /** The scenario format's default source (durationHns 5 s, seekable, can pause, local; rates up to 2× forward, no reverse). */
 export function defaultSourceInfo(id: string): SourceInfo {
@@ -105,52 +149,9 @@ export function unresolvableNode(topology: TopologySpec): string | undefined {
   return topology.nodes.find((node) => node.type === 'output' && node.sink === null)?.id;
 }
 
-/**
- * Wraps an operation body into the callback logic the statechart invokes. The body answers with
- * an HRESULT (and for resolveTopology the resolved topology), synchronously or through a promise;
- * a body that throws or rejects is reported as `platform.done` with E_UNEXPECTED and `fault`, so an
- * adapter bug never crashes the session. The returned `cancel` of the body runs when the state that
- * invoked it is left (e.g. by Shutdown). `now` reads the platform clock stamped on the answer.
- */
-export function fromPlatformOp<Op extends PlatformOp>(
-  op: Op,
-  body: (
-    input: PlatformOpInputs[Op],
-    reply: (hr: HResult, topology?: SessionTopology) => void,
-  ) => void | (() => void) | Promise<{ hr: HResult; topology?: SessionTopology } | HResult>,
-  now: () => number = () => 0,
-): PlatformOpLogic<Op> {
-  return fromCallback<EventObject, PlatformOpInputs[Op]>(({ input, sendBack }) => {
-    let answered = false;
-    const reply = (hr: HResult, topology?: SessionTopology, fault?: string) => {
-      if (answered) return;
-      answered = true;
-      const event: PlatformEvent & { fault?: string } = { type: 'platform.done', op, hr: hr >>> 0, topology, now: now() };
-      if (fault !== undefined) event.fault = fault;
-      sendBack(event);
-    };
-    const fail = (error: unknown) => reply(HR.E_UNEXPECTED, undefined, error instanceof Error ? error.message : String(error));
-    let cleanup: void | (() => void) = undefined;
-    try {
-      const result = body(input, (hr, topology) => reply(hr, topology));
-      if (result instanceof Promise) {
-        result.then((value) => (typeof value === 'number' ? reply(value) : reply(value.hr, value.topology)), fail);
-      } else {
-        cleanup = result;
-      }
-    } catch (error) {
-      fail(error);
-    }
-    return () => {
-      answered = true;
-      if (typeof cleanup === 'function') cleanup();
-    };
-  });
-}
-
 /** The ideal platform: default objects, every operation succeeds at once. */
-export const idealPlatformOps: PlatformOpLogics = {
-  resolveTopology: fromPlatformOp('resolveTopology', (input, reply) => {
+export const idealPlatformOps: PlatformOps = {
+  resolveTopology: (input, reply) => {
     if (!input.noResolution && unresolvableNode(input.topology) !== undefined) return reply(HR.E_FAIL);
     reply(
       HR.S_OK,
@@ -160,11 +161,11 @@ export const idealPlatformOps: PlatformOpLogics = {
         transform: (id) => ({ id, async: false }),
       }),
     );
-  }),
-  startSources: fromPlatformOp('startSources', (_input, reply) => reply(HR.S_OK)),
-  startSinks: fromPlatformOp('startSinks', (_input, reply) => reply(HR.S_OK)),
-  pausePipeline: fromPlatformOp('pausePipeline', (_input, reply) => reply(HR.S_OK)),
-  stopPipeline: fromPlatformOp('stopPipeline', (_input, reply) => reply(HR.S_OK)),
-  closePipeline: fromPlatformOp('closePipeline', (_input, reply) => reply(HR.S_OK)),
-  changeRate: fromPlatformOp('changeRate', (input, reply) => reply(input.thin && !input.topology.sources.every((s) => s.thinnable) ? HR.MF_E_THINNING_UNSUPPORTED : HR.S_OK)),
+  },
+  startSources: (_input, reply) => reply(HR.S_OK),
+  startSinks: (_input, reply) => reply(HR.S_OK),
+  pausePipeline: (_input, reply) => reply(HR.S_OK),
+  stopPipeline: (_input, reply) => reply(HR.S_OK),
+  closePipeline: (_input, reply) => reply(HR.S_OK),
+  changeRate: (input, reply) => reply(input.thin && !input.topology.sources.every((s) => s.thinnable) ? HR.MF_E_THINNING_UNSUPPORTED : HR.S_OK),
 };

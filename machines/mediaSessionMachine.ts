@@ -17,7 +17,7 @@
 import { emit, setup } from 'xstate';
 import { HR } from './hresult.js';
 import { ME } from './mediaEventType.js';
-import { GETFULLTOPOLOGY_CURRENT, MF_EVENT_FLAG_NO_WAIT } from './constants.js';
+import { GETFULLTOPOLOGY_CURRENT, MF_EVENT_FLAG_NO_WAIT, SETTOPOLOGY } from './constants.js';
 import { applyClockShutdown, type ClockSinkNotification } from './clockTable.js';
 import { checkTopology } from './topologyCheck.js';
 import { clockCall, CLOCK_CALLS } from './clockCalls.js';
@@ -44,12 +44,13 @@ import {
   finishStartSources,
   finishStop,
   planCommand,
-  presentationEnded,
+  beginEnding,
+  finishEnding,
   sourceShutdown,
   startPlan,
   type CommandState,
 } from './sessionCommands.js';
-import { idealPlatformOps, type PipelineInput, type ResolveInput } from './idealPlatform.js';
+import { idealPlatformOps, platformActions, type OpRequest, type PipelineInput, type ResolveInput } from './idealPlatform.js';
 import type { ClockCallEvent, PlatformOp, SessionCallEvent, SessionMachineEvent } from './sessionEvents.js';
 import type { Command, SettledState } from './types.js';
 
@@ -202,8 +203,12 @@ const base = setup({
     emitted: {} as SessionEmitted,
     input: {} as { key?: number } | undefined,
   },
-  actors: idealPlatformOps,
   actions: {
+    /** Asks the platform for a pipeline operation; it answers with `platform.done` (default: the ideal platform). */
+    ...(platformActions(idealPlatformOps) as {
+      requestOp: (args: { self: { send(event: SessionMachineEvent): void } }, params: OpRequest) => void;
+      cancelOp: (args: { self: object }) => void;
+    }),
     /** Shut down the sinks and async transforms of every topology the session holds (spec §2.7). */
     shutdownPipeline: (_args, _params: { sinks: string[]; transforms: string[] }) => {},
   },
@@ -214,6 +219,7 @@ const base = setup({
     settledIs: ({ context }, params: { state: SettledState }) => context.settled === params.state,
     doneFor: ({ event }, params: { op: PlatformOp }) => event.type === 'platform.done' && event.op === params.op,
     endIsDue: ({ context }) => endIsDue(context),
+    hasCommand: ({ context }) => context.commands.length > 0,
   },
 });
 
@@ -223,7 +229,7 @@ const runNow = base.assign(({ context }) => {
   return plan?.run === 'now' ? plan.changes : {};
 });
 
-/** The dispatch every settled state runs while commands wait. */
+/** The dispatch state runs the head command: at once, or in its transitional state. */
 const dispatch = [
   { guard: 'commandRunsNow' as const, actions: runNow, target: '#mfSession.alive.route' },
   ...(['settingTopology', 'starting', 'pausing', 'stopping', 'closing', 'changingRate'] as const).map((state) => ({
@@ -231,6 +237,9 @@ const dispatch = [
     target: `#mfSession.alive.${state}`,
   })),
 ];
+
+/** What every settled state checks after each event: is a command waiting? (one cheap guard) */
+const commandWaiting = { guard: 'hasCommand' as const, target: '#mfSession.alive.dispatch' };
 
 /** The route back to the settled state a command left the session in. */
 const route = SETTLED.map((state) => ({ guard: { type: 'settledIs' as const, params: { state } }, target: `#mfSession.alive.${state}` }));
@@ -251,6 +260,19 @@ function onDone(op: PlatformOp, finish: (ctx: SessionContext, event: Done) => Pa
   };
 }
 
+/** Input of the resolveTopology operation for the head SetTopology. */
+function resolveInput(context: SessionContext): ResolveInput {
+  const command = headCommand(context) as Extract<Command, { kind: 'SetTopology' }>;
+  return {
+    session: context.key,
+    topology: command.topology!,
+    noResolution: (command.flags & SETTOPOLOGY.NORESOLUTION) !== 0,
+    topoId: command.topoId,
+    passedObject: command.passedObject,
+    resolvedObject: context.serial + 1,
+  };
+}
+
 const pipelineInput = ({ context }: { context: SessionContext }): PipelineInput => ({
   session: context.key,
   topology: context.current!,
@@ -262,7 +284,7 @@ const pipelineInput = ({ context }: { context: SessionContext }): PipelineInput 
     : {}),
 });
 
-const settled = (extra: object = {}) => ({ always: dispatch, ...extra });
+const settled = () => ({ always: commandWaiting });
 
 /** The IMFMediaSession statechart. */
 export const mediaSessionMachine = base.createMachine({
@@ -329,38 +351,31 @@ export const mediaSessionMachine = base.createMachine({
       },
       states: {
         route: { always: route },
+        dispatch: { always: [...dispatch, { target: 'route' }] },
         fresh: settled(),
         ready: settled(),
         started: {
-          always: [
-            { guard: 'endIsDue', actions: base.assign(({ context, event }) => presentationEnded(context, now(event))), target: 'route' },
-            ...dispatch,
+          always: [{ guard: 'endIsDue', target: 'ending' }, commandWaiting],
+        },
+        ending: {
+          entry: [
+            base.assign(({ context }) => beginEnding(context)),
+            { type: 'requestOp', params: ({ context }): OpRequest => ({ op: 'stopPipeline', input: pipelineInput({ context }) }) },
           ],
+          exit: 'cancelOp',
           on: {
-            'platform.presentationEnded': {
-              guard: ({ context }) => (context.flags & FLAG.PRESENTATION_ENDING) !== 0,
-              actions: base.assign(({ context, event }) => presentationEnded(context, now(event))),
-              target: 'route',
-            },
+            ...onDone('stopPipeline', (ctx, event) => finishEnding(ctx, event.hr, now(event))),
+            'platform.sourceShutdown': { actions: base.assign(({ context }) => sourceShutdown(context, false)), target: 'route' },
           },
         },
         paused: settled(),
         stopped: settled(),
         closed: settled(),
         settingTopology: {
-          invoke: {
-            src: 'resolveTopology',
-            input: ({ context }): ResolveInput => {
-              const command = headCommand(context) as Extract<Command, { kind: 'SetTopology' }>;
-              return {
-                session: context.key,
-                topology: command.topology!,
-                noResolution: (command.flags & 0x2) !== 0,
-                topoId: command.topoId,
-                passedObject: command.passedObject,
-                resolvedObject: context.serial + 1,
-              };
-            },
+          exit: 'cancelOp',
+          entry: {
+            type: 'requestOp',
+            params: ({ context }): OpRequest => ({ op: 'resolveTopology', input: resolveInput(context) }),
           },
           on: {
             ...onDone('resolveTopology', (ctx, event) => ({
@@ -375,7 +390,8 @@ export const mediaSessionMachine = base.createMachine({
           on: { 'platform.sourceShutdown': { actions: base.assign(({ context }) => sourceShutdown(context)), target: 'route' } },
           states: {
             sources: {
-              invoke: { src: 'startSources', input: pipelineInput },
+              entry: { type: 'requestOp', params: ({ context }): OpRequest => ({ op: 'startSources', input: pipelineInput({ context }) }) },
+              exit: 'cancelOp',
               on: {
                 'platform.done': [
                   {
@@ -395,34 +411,39 @@ export const mediaSessionMachine = base.createMachine({
               },
             },
             sinks: {
-              invoke: { src: 'startSinks', input: pipelineInput },
+              entry: { type: 'requestOp', params: ({ context }): OpRequest => ({ op: 'startSinks', input: pipelineInput({ context }) }) },
+              exit: 'cancelOp',
               on: onDone('startSinks', (ctx, event) => finishStartSinks(ctx, event.hr, now(event))),
             },
           },
         },
         pausing: {
-          invoke: { src: 'pausePipeline', input: pipelineInput },
+          entry: { type: 'requestOp', params: ({ context }): OpRequest => ({ op: 'pausePipeline', input: pipelineInput({ context }) }) },
+              exit: 'cancelOp',
           on: {
             ...onDone('pausePipeline', (ctx, event) => finishPause(ctx, event.hr, now(event))),
             'platform.sourceShutdown': { actions: base.assign(({ context }) => sourceShutdown(context)), target: 'route' },
           },
         },
         stopping: {
-          invoke: { src: 'stopPipeline', input: pipelineInput },
+          entry: { type: 'requestOp', params: ({ context }): OpRequest => ({ op: 'stopPipeline', input: pipelineInput({ context }) }) },
+              exit: 'cancelOp',
           on: {
             ...onDone('stopPipeline', (ctx, event) => finishStop(ctx, event.hr, now(event))),
             'platform.sourceShutdown': { actions: base.assign(({ context }) => sourceShutdown(context)), target: 'route' },
           },
         },
         closing: {
-          invoke: { src: 'closePipeline', input: pipelineInput },
+          entry: { type: 'requestOp', params: ({ context }): OpRequest => ({ op: 'closePipeline', input: pipelineInput({ context }) }) },
+              exit: 'cancelOp',
           on: {
             ...onDone('closePipeline', (ctx, event) => finishClose(ctx, event.hr, now(event))),
             'platform.sourceShutdown': { actions: base.assign(({ context }) => sourceShutdown(context)), target: 'route' },
           },
         },
         changingRate: {
-          invoke: { src: 'changeRate', input: pipelineInput },
+          entry: { type: 'requestOp', params: ({ context }): OpRequest => ({ op: 'changeRate', input: pipelineInput({ context }) }) },
+              exit: 'cancelOp',
           on: {
             ...onDone('changeRate', (ctx, event) => finishRate(ctx, event.hr, now(event))),
             'platform.sourceShutdown': { actions: base.assign(({ context }) => ({ flags: context.flags | FLAG.SOURCE_SHUTDOWN })) },
@@ -450,3 +471,6 @@ export type MediaSessionMachine = typeof mediaSessionMachine;
 
 /** The names of the transitional (command) states. */
 export const COMMAND_STATES: readonly CommandState[] = ['settingTopology', 'starting', 'pausing', 'stopping', 'closing', 'changingRate'];
+
+/** Transitional states that run no command: the end of the presentation. */
+export const PIPELINE_STATES = ['ending'] as const;

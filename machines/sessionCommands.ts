@@ -213,7 +213,7 @@ export function finishRate(ctx: SessionContext, hr: HResult, now: number): Parti
   if (failed(hr)) return reject(ctx, hr);
   // The session installs the clock's time source if it has none yet, then the clock takes the rate.
   const withSource: ClockData = ctx.clock.hasTimeSource ? ctx.clock : { ...ctx.clock, hasTimeSource: true };
-  const step = applyClockRate(withSource, command.rate, false, now);
+  const step = applyClockRate(withSource, command.rate, false);
   if (failed(step.hr)) return reject(ctx, step.hr);
   return { ...rateEvent(ctx, command.rate), clock: step.clock, thin: command.thin };
 }
@@ -263,14 +263,20 @@ export function endOfPresentation(ctx: SessionContext): Partial<SessionContext> 
 }
 
 /**
- * The sinks rendered the end (spec §2.5, end of presentation): TopologyStatus(ENDED), PAUSE lost,
- * the clock stops and MESessionEnded replaces MESessionStopped.
+ * The sinks rendered the end (spec §2.5, end of presentation): MESessionTopologyStatus(ENDED) now,
+ * then the pipeline stops as for Stop ({@link finishEnding}).
  */
-export function presentationEnded(ctx: SessionContext, now: number): Partial<SessionContext> {
-  if (!ctx.current) return { flags: ctx.flags & ~(FLAG.PRESENTATION_ENDING | FLAG.PRESENTATION_ENDED) };
+export function beginEnding(ctx: SessionContext): Partial<SessionContext> {
+  const flags = ctx.flags & ~FLAG.PRESENTATION_ENDED;
+  if (!ctx.current) return { flags };
   const status = topoStatusChange(ctx, TOPOSTATUS.ENDED, ctx.current);
-  const withStatus = { ...ctx, events: status.length ? [...ctx.events, ...status] : ctx.events };
-  return stopped(withStatus, ME.MESessionEnded, HR.S_OK, now, false);
+  return { flags, topoStatus: TOPOSTATUS.ENDED, events: status.length ? [...ctx.events, ...status] : ctx.events };
+}
+
+/** The pipeline stopped at the end: PAUSE lost, the clock stops, MESessionEnded instead of MESessionStopped. */
+export function finishEnding(ctx: SessionContext, hr: HResult, now: number): Partial<SessionContext> {
+  if (hr === HR.MF_E_SHUTDOWN) return sourceShutdown(ctx, false);
+  return stopped(ctx, ME.MESessionEnded, hr, now, false);
 }
 
 /** Whether the sinks' end-of-presentation is waiting for the session to be idle and started. */

@@ -217,11 +217,5 @@ export function pipelineToShutDown(ctx: SessionContext): { sinks: string[]; tran
   return { sinks: [...sinks], transforms: [...transforms] };
 }
 
-/** The public state name of a context in a live (not shut down) session. */
-export function publicStateOf(ctx: SessionContext, executing: boolean): SettledState | 'closing' {
-  if (executing && headCommand(ctx)?.kind === 'Close') return 'closing';
-  return ctx.settled;
-}
-
 /** An empty, shared list. */
 export const NONE = EMPTY;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HR } from '../machines/hresult.js';
 import { ME } from '../machines/mediaEventType.js';
-import { fromPlatformOp, idealPlatformOps } from '../machines/idealPlatform.js';
+import { idealPlatformOps } from '../machines/idealPlatform.js';
 import { providePlatform } from '../adapters/providePlatform.js';
 import { idealAdapter } from '../adapters/idealAdapter.js';
 import { createSession, type SessionRecord } from '../actors/createSession.js';
@@ -25,7 +25,7 @@ const drain = (session: ReturnType<typeof createSession>) => {
 describe('adapter faults', () => {
   it('turns an operation that throws into MEError and the command failing with E_UNEXPECTED', () => {
     const session = createSession({
-      adapter: adapterWith({ startSources: fromPlatformOp('startSources', () => { throw new Error('driver exploded'); }) }),
+      adapter: adapterWith({ startSources: () => { throw new Error('driver exploded'); } }),
     });
     session.SetTopology([], topology);
     expect(session.Start()).toBe(HR.S_OK);
@@ -40,7 +40,7 @@ describe('adapter faults', () => {
 
   it('turns an operation that rejects into the same events, once the promise settles', async () => {
     const session = createSession({
-      adapter: adapterWith({ pausePipeline: fromPlatformOp('pausePipeline', async () => { throw new Error('late failure'); }) }),
+      adapter: adapterWith({ pausePipeline: async () => { throw new Error('late failure'); } }),
     });
     session.SetTopology([], topology);
     session.Start();

@@ -8,10 +8,9 @@ import { HR, failed, type HResult } from '../../machines/hresult.js';
 import { MEDIASINK, MEDIASOURCE, HNS_PER_MS } from '../../machines/constants.js';
 import {
   describeTopology,
-  fromPlatformOp,
   unresolvableNode,
   type PipelineInput,
-  type PlatformOpLogics,
+  type PlatformOps,
   type ResolveInput,
 } from '../../machines/idealPlatform.js';
 import type { SinkInfo, SourceInfo, TransformInfo } from '../../machines/types.js';
@@ -279,11 +278,8 @@ export function createMockPlatform(spec: MockPlatformSpec = {}): MockPlatform {
     }
   };
 
-  /** Every operation answers with the simulated time stamped on it. */
-  const op: typeof fromPlatformOp = (name, body) => fromPlatformOp(name, body, () => clock.now);
-
-  const ops: PlatformOpLogics = {
-    resolveTopology: op('resolveTopology', (input: ResolveInput, reply) =>
+  const ops: PlatformOps = {
+    resolveTopology: (input: ResolveInput, reply) =>
       later(input.session, () => {
         const describe = { source: sourceInfo, sink: sinkInfo, transform: transformInfo };
         if (input.noResolution) return reply(HR.S_OK, describeTopology(input, describe));
@@ -297,8 +293,7 @@ export function createMockPlatform(spec: MockPlatformSpec = {}): MockPlatform {
         }
         reply(HR.S_OK, describeTopology(input, describe));
       }),
-    ),
-    startSources: op('startSources', (input, reply) => {
+    startSources: (input, reply) => {
       for (const id of sourcesOf(input)) {
         const hr = subscribe(input.session, id);
         if (failed(hr)) return later(input.session, () => reply(hr));
@@ -322,8 +317,8 @@ export function createMockPlatform(spec: MockPlatformSpec = {}): MockPlatform {
         }
         reply(HR.S_OK);
       });
-    }),
-    startSinks: op('startSinks', (input, reply) =>
+    },
+    startSinks: (input, reply) =>
       later(input.session, () => {
         const ids = sinksOf(input);
         if (input.seek) for (const id of ids) record('SinkFlush', id, input.session);
@@ -334,8 +329,7 @@ export function createMockPlatform(spec: MockPlatformSpec = {}): MockPlatform {
         serveSamples(input.session);
         reply(HR.S_OK);
       }),
-    ),
-    pausePipeline: op('pausePipeline', (input, reply) =>
+    pausePipeline: (input, reply) =>
       later(input.session, () => {
         for (const id of sinksOf(input)) record('OnClockPause', id, input.session);
         running.delete(input.session);
@@ -348,22 +342,19 @@ export function createMockPlatform(spec: MockPlatformSpec = {}): MockPlatform {
         }
         reply(HR.S_OK);
       }),
-    ),
-    stopPipeline: op('stopPipeline', (input, reply) =>
+    stopPipeline: (input, reply) =>
       later(input.session, () => {
         stopAll(input);
         reply(input.topology.sources.some((info) => source(info.id).shutdown) ? HR.MF_E_SHUTDOWN : HR.S_OK);
       }),
-    ),
-    closePipeline: op('closePipeline', (input, reply) =>
+    closePipeline: (input, reply) =>
       later(input.session, () => {
         if (input.running) stopAll(input);
         for (const info of input.topology?.sinks ?? []) if (sink(info.id).knobs.finalizable) record('FinalizeSink', info.id, input.session);
         const dead = input.running && input.topology.sources.some((info) => source(info.id).shutdown);
         reply(dead ? HR.MF_E_SHUTDOWN : HR.S_OK);
       }),
-    ),
-    changeRate: op('changeRate', (input, reply) => {
+    changeRate: (input, reply) => {
       const rate = input.rate ?? 1;
       const first = input.topology.sources[0];
       if (rate !== 0 && first) {
@@ -383,7 +374,7 @@ export function createMockPlatform(spec: MockPlatformSpec = {}): MockPlatform {
         for (const id of sinksOf(input)) record('OnClockSetRate', id, input.session);
         reply(HR.S_OK);
       });
-    }),
+    },
   };
 
   function stopAll(input: PipelineInput) {
@@ -401,6 +392,7 @@ export function createMockPlatform(spec: MockPlatformSpec = {}): MockPlatform {
 
   const machine = providePlatform({
     ops,
+    now: () => clock.now,
     shutdownPipeline: (session, params) => {
       for (const id of params.sinks) {
         const s = sink(id);

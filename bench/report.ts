@@ -1,0 +1,229 @@
+/**
+ * Turns the measurements into BENCHMARKS.md and a short stdout summary.
+ * @module
+ */
+import type { HeapLayer, HeapResult } from './heap.js';
+import type { LifecycleResult } from './lifecycle.js';
+import type { RateOptions, RateResult } from './harness.js';
+import type { Step, ThroughputResult } from './throughput.js';
+
+/** Where and with what the run happened. */
+export interface Environment {
+  readonly date: string;
+  readonly cpu: string;
+  readonly cores: number;
+  readonly totalMemory: number;
+  /** V8's old-space limit for this process (heap_size_limit). */
+  readonly heapLimit: number;
+  readonly node: string;
+  readonly xstate: string;
+  readonly os: string;
+}
+
+/** Everything the run measured. */
+export interface Results {
+  readonly env: Environment;
+  readonly throughput: ThroughputResult;
+  readonly throughputOptions: RateOptions;
+  readonly heap: HeapResult;
+  readonly lifecycle: LifecycleResult;
+  readonly lifecycleOptions: RateOptions;
+  readonly seconds: number;
+}
+
+/** Targets of the figures (ratios against the same-run baseline). */
+export const TARGETS = { throughputMin: 0.5, heapMax: 2 } as const;
+
+const GIB = 2 ** 30;
+const int = (n: number) => Math.round(n).toLocaleString('en-US');
+const fixed = (n: number, digits = 2) => n.toFixed(digits);
+const gib = (bytes: number) => `${fixed(bytes / GIB)} GiB`;
+const bytesText = (bytes: number) => `${int(bytes)} B`;
+const us = (rate: RateResult) => `${fixed(1e6 / rate.perSecond, 2)} µs`;
+/** Extra time per operation of `slower` over `faster`, in percent (signed). */
+const pct = (faster: RateResult, slower: RateResult) => `${(faster.perSecond / slower.perSecond - 1) * 100 >= 0 ? '+' : ''}${fixed((faster.perSecond / slower.perSecond - 1) * 100, 0)} %`;
+const verdict = (ok: boolean) => (ok ? '**PASS**' : '**FAIL**');
+
+/** The derived numbers both outputs use. */
+function derive(r: Results) {
+  const throughputRatio = r.throughput.session.perSecond / r.throughput.bare.perSecond;
+  const heapRatio = r.heap.session / r.heap.bare;
+  const lifecycleRatio = r.lifecycle.session.perSecond / r.lifecycle.bare.perSecond;
+  const million = r.heap.session * 1e6;
+  return {
+    throughputRatio,
+    throughputPass: throughputRatio >= TARGETS.throughputMin,
+    heapRatio,
+    heapPass: heapRatio <= TARGETS.heapMax,
+    lifecycleRatio,
+    million,
+    fitsMemory: million < r.env.totalMemory,
+    fitsHeapLimit: million < r.env.heapLimit,
+  };
+}
+
+/** "Start, GetSessionCapabilities, GetEvent ×3" style text of one script cycle. */
+function describeScript(script: readonly Step[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i < script.length; ) {
+    let j = i;
+    while (j < script.length && script[j].call === script[i].call) j++;
+    const run = j - i;
+    parts.push(`${script[i].call}${run > 1 ? ` ×${run}` : ''}${script[j - 1].settle ? ' (settle)' : ''}`);
+    i = j;
+  }
+  return parts.join(', ');
+}
+
+/** Ratios of the same round (the sides ran back to back), as "min–max". */
+function pairedRange(side: RateResult, baseline: RateResult): string {
+  const ratios = side.rounds.map((value, i) => value / baseline.rounds[i]);
+  return `${fixed(Math.min(...ratios), 3)}–${fixed(Math.max(...ratios), 3)}`;
+}
+
+function rateTable(rows: readonly RateResult[], baseline: RateResult, unit: string): string[] {
+  return [
+    `| Side | Median ${unit}/s | Ratio to bare (of medians) | Same-round ratios | Rounds (${unit}/s) |`,
+    '|---|---:|---:|---:|---|',
+    ...rows.map(
+      (row) =>
+        `| ${row.name} | ${int(row.perSecond)} | ${fixed(row.perSecond / baseline.perSecond, 3)}× | ${pairedRange(row, baseline)} | ${row.rounds.map(int).join(', ')} |`,
+    ),
+  ];
+}
+
+/** Where a hosted session's bytes go: differences of successive measured layers (they sum to the figure). */
+function heapAttribution(heap: HeapResult): { part: string; bytes: number }[] {
+  const at = (layer: HeapLayer) => heap.rows.find((row) => row.layer === layer)?.bytes ?? NaN;
+  return [
+    { part: 'container slot (a Map entry; the host\'s own map for the figure)', bytes: at('mapSlot') },
+    { part: 'XState Actor object (mailbox, observer Set, listener Map, actor scope and its closures, bound methods) — empty child − slot', bytes: at('emptyChild') - at('mapSlot') },
+    { part: 'the root\'s private actor system (`createSystem`: Maps, WeakMap, Set, scheduler, closures) — empty root − empty child', bytes: at('emptyRoot') - at('emptyChild') },
+    { part: 'session statechart snapshot and context — statechart actor − empty root', bytes: at('machineActor') - at('emptyRoot') },
+    { part: 'MediaSessionHandle (object, private fields, Sets/arrays, id, attributes, and its `on` listeners and error observer) — createSession − statechart actor', bytes: at('handle') - at('machineActor') },
+    { part: 'host bookkeeping (HostedSession field, its extra error observer, the host map entry by id instead of the harness map) — hosted − createSession', bytes: at('hosted') - at('handle') },
+  ];
+}
+
+/** The markdown of BENCHMARKS.md. */
+export function renderMarkdown(r: Results): string {
+  const d = derive(r);
+  const { env, throughput: t, heap: h, lifecycle: l } = r;
+  const to = r.throughputOptions;
+  const lo = r.lifecycleOptions;
+  const attribution = heapAttribution(h);
+  const xstateShare = attribution[1].bytes + attribution[2].bytes;
+  const at = (layer: HeapLayer) => h.rows.find((row) => row.layer === layer)?.bytes ?? NaN;
+  const lines: string[] = [
+    '# Benchmarks',
+    '',
+    `Written by \`npm run bench\` (\`bench/run.ts\`) on ${env.date}; the whole run took ${fixed(r.seconds, 1)} s.`,
+    'Every baseline was measured in the same process as its figure; timed rounds of the sides are interleaved',
+    '(rotating order, a full GC before each round) so background load hits them alike. Do not edit by hand: rerun the bench.',
+    '',
+    '## Machine',
+    '',
+    '| | |',
+    '|---|---|',
+    `| CPU | ${env.cpu} |`,
+    `| Cores | ${env.cores} |`,
+    `| Total memory | ${gib(env.totalMemory)} |`,
+    `| V8 heap limit (this process) | ${gib(env.heapLimit)} |`,
+    `| OS | ${env.os} |`,
+    `| Node | ${env.node} |`,
+    `| xstate | ${env.xstate} |`,
+    '',
+    '## Summary',
+    '',
+    '| # | Figure | Value | Baseline (same run) | Ratio | Target | Result |',
+    '|---|---|---:|---:|---:|---|---|',
+    `| 1 | Method calls/s through a session (mock adapter) | ${int(t.session.perSecond)} | ${int(t.bare.perSecond)} (bare actor) | ${fixed(d.throughputRatio, 3)}× | ≥ ${TARGETS.throughputMin}× | ${verdict(d.throughputPass)} |`,
+    `| 2 | Heap per idle session (session host) | ${bytesText(h.session)} | ${bytesText(h.bare)} (bare actor) | ${fixed(d.heapRatio)}× | ≤ ${TARGETS.heapMax}× | ${verdict(d.heapPass)} |`,
+    `| 3 | Sessions created + shut down + released /s (session host) | ${int(l.session.perSecond)} | ${int(l.bare.perSecond)} (bare create/start/stop) | ${fixed(d.lifecycleRatio, 3)}× | none set | — (informational) |`,
+    '',
+    `Projection: **1 M idle sessions need ${gib(d.million)} of JS heap** — ${d.fitsMemory ? 'fits in' : 'does NOT fit in'} this machine's ${gib(env.totalMemory)} of memory,`,
+    `and ${d.fitsHeapLimit ? 'fits under' : `exceeds`} V8's default heap limit here (${gib(env.heapLimit)})${d.fitsHeapLimit ? '' : ': such a process needs `node --max-old-space-size=…`'}.`,
+    '',
+    '## 1. Method calls per second',
+    '',
+    'One session on the mock platform (one source, one sink, default knobs: each pipeline step takes 1 ms of simulated time).',
+    'SetTopology once, then repeated cycles of Start / Pause / Start / Stop; after each command the simulated platform is',
+    'settled (simulated time runs until no platform work is pending, so the command completes), then GetSessionCapabilities,',
+    'then GetEvent (no-wait) until the queue is empty — the call that finds it empty counts too. The steady-state cycle is',
+    'recorded once and replayed by every side, each call checked against the HRESULT recorded for it:',
+    '',
+    `> ${describeScript(t.script)} — **${t.script.length} method calls per cycle**`,
+    '',
+    'A "method call" is one entry of that script on every side. The bare side sends the same event objects to the',
+    '`bareMachine` of `bench/bareMachine.ts` (states fresh/ready/started/paused/stopped, no context, no guards, no actions)',
+    'and reads its snapshot after each send, as the handle reads its reply; it has nothing to settle. The middle row drives',
+    'the same statechart actor the handle wraps directly (`actor.send` + `context.reply`), to split the cost between the',
+    'statechart and the handle.',
+    '',
+    `Warm-up ${to.warmupMs} ms per side, then ${to.rounds} rounds of about ${to.roundMs} ms per side; the figure is the median.`,
+    '',
+    ...rateTable([t.session, t.machineActor, t.idealSession, t.bare], t.bare, 'calls'),
+    '',
+    `Mean time per call (including the settles): bare ${us(t.bare)}, statechart actor ${us(t.machineActor)},`,
+    `handle on the mock ${us(t.session)}, handle on the ideal adapter ${us(t.idealSession)}.`,
+    `Time per call, handle over raw statechart actor: ${pct(t.machineActor, t.session)}; mock platform over ideal adapter: ${pct(t.idealSession, t.session)};`,
+    `statechart actor over bare actor: ${pct(t.bare, t.machineActor)}. Each command goes through several macrosteps (enqueue, eventless dispatch into a transitional`,
+    'state, one invoked callback actor per pipeline step — two for Start — and a `platform.done` back to a settled state).',
+    '',
+    'Diagnostic — one getter repeated on an idle `ready` session (no command, no pipeline), against the bare actor:',
+    '',
+    ...rateTable([t.getter.session, t.getter.bare], t.getter.bare, 'calls'),
+    '',
+    '## 2. Heap per idle session',
+    '',
+    `${int(h.count)} items per row. The heap (\`process.memoryUsage().heapUsed\`) is read after two forced full GCs before and`,
+    'after creating them, and the delta divided by the count. Each item is kept in a `Map` (the harness\'s, or for the figure',
+    'the session host\'s own map), and left idle: sessions stay `fresh`, on the ideal adapter. The figure is a session as',
+    '`createSessionHost().create()` makes it (`actors/createSessionHost.ts`); the other rows isolate its layers.',
+    '',
+    '| Layer | Bytes per item | Ratio to bare |',
+    '|---|---:|---:|',
+    ...h.rows.map((row) => {
+      const label = row.layer === 'hosted' || row.layer === 'bare' ? `**${row.label}**` : row.label;
+      return `| ${label} | ${int(row.bytes)} | ${fixed(row.bytes / h.bare)}× |`;
+    }),
+    '',
+    'Where a hosted session\'s bytes go (differences of the rows above, each ±50 B of measurement noise; they sum to the figure):',
+    '',
+    '| Part | Bytes | Share |',
+    '|---|---:|---:|',
+    ...attribution.map((a) => `| ${a.part} | ${int(a.bytes)} | ${fixed((a.bytes / h.session) * 100, 0)} % |`),
+    '',
+    `XState's own per-actor cost (the Actor object and its private actor system) is ${int(xstateShare)} B, ${fixed((xstateShare / h.session) * 100, 0)} % of a session.`,
+    'Every `createActor` without a `parent` builds its own actor system; the "child" rows show what an actor costs when it',
+    `shares one: ${int(at('machineChild'))} B for the session statechart, against ${int(at('machineActor'))} B as a root.`,
+    `The \`on\` listener and \`subscribe\` observer pair alone costs ${int(at('listeners') - at('machineActor'))} B on an actor.`,
+    '',
+    '## 3. Sessions created and shut down per second',
+    '',
+    'Figure: a session host on the ideal adapter, `host.create()` → `Shutdown()` (checked S_OK) → `Release()` (checked: no',
+    'leak; the host forgets the session). Baseline: `createActor(bareMachine).start().stop()`. Diagnostics: the same without',
+    'the host (`createSession()`), and the statechart actor without the handle (create → start → `session.Shutdown` → stop).',
+    'No target was set for this figure.',
+    '',
+    `Warm-up ${lo.warmupMs} ms per side, then ${lo.rounds} rounds of about ${lo.roundMs} ms per side; the figure is the median.`,
+    '',
+    ...rateTable([l.session, l.plain, l.machineActor, l.bare], l.bare, 'sessions'),
+    '',
+  ];
+  return lines.join('\n');
+}
+
+/** The short stdout summary. */
+export function renderSummary(r: Results): string {
+  const d = derive(r);
+  const { throughput: t, heap: h, lifecycle: l, env } = r;
+  return [
+    `mfchart bench — ${env.cpu}, ${env.cores} cores, Node ${env.node}, xstate ${env.xstate} (${fixed(r.seconds, 1)} s)`,
+    `1. calls/s via session: ${int(t.session.perSecond)} vs bare ${int(t.bare.perSecond)} = ${fixed(d.throughputRatio, 3)}× (target ≥ ${TARGETS.throughputMin}×) ${d.throughputPass ? 'PASS' : 'FAIL'}`,
+    `2. heap/idle session:   ${int(h.session)} B vs bare ${int(h.bare)} B = ${fixed(d.heapRatio)}× (target ≤ ${TARGETS.heapMax}×) ${d.heapPass ? 'PASS' : 'FAIL'}`,
+    `   1 M idle sessions: ${gib(d.million)} (${d.fitsMemory ? 'fits' : 'does not fit'} in ${gib(env.totalMemory)} RAM; ${d.fitsHeapLimit ? 'under' : 'over'} the ${gib(env.heapLimit)} heap limit)`,
+    `3. create/shutdown/release per s: ${int(l.session.perSecond)} vs bare ${int(l.bare.perSecond)} = ${fixed(d.lifecycleRatio, 3)}× (no target)`,
+    'Details: BENCHMARKS.md',
+  ].join('\n');
+}
