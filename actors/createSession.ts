@@ -71,6 +71,7 @@ export class MediaSessionHandle {
   #eventsQueued = 0;
   #fault: string | undefined;
   #faults: string[] = [];
+  #reply: { hr: HResult; out?: unknown } | undefined;
 
   constructor(options: SessionOptions = {}) {
     this.key = options.key ?? nextKey++;
@@ -83,6 +84,9 @@ export class MediaSessionHandle {
     });
     this.actor.on('mf.callback', (event) => {
       this.#pendingCallbacks.push({ callback: event.callback, state: event.state });
+    });
+    this.actor.on('mf.reply', (event) => {
+      this.#reply = event;
     });
     this.actor.on('mf.fault', (event) => {
       this.#faults.push(event.message);
@@ -146,6 +150,7 @@ export class MediaSessionHandle {
 
   /** Registers a listener of session-level records; returns an unsubscribe function. */
   onRecord(listener: SessionRecordListener): () => void {
+    if (this.#recordListeners.size === 0) this.#lastState = this.state; // state records start from now
     this.#recordListeners.add(listener);
     return () => this.#recordListeners.delete(listener);
   }
@@ -155,12 +160,19 @@ export class MediaSessionHandle {
     if (this.#released) throw new Error(`session ${this.id} was released; no method may be called on it`);
     // An actor stopped by an error it could not absorb answers nothing: say so instead of a stale reply.
     if (this.actor.getSnapshot().status === 'error') return { hr: HR.E_UNEXPECTED };
-    const result = this.#dispatch(() => {
+    this.#reply = undefined;
+    this.#depth++;
+    try {
       this.actor.send({ ...event, now: this.adapter.now() } as SessionCallEvent);
-      const reply = this.actor.getSnapshot().context.reply;
-      return reply.out === undefined ? { hr: reply.hr } : { hr: reply.hr, out: reply.out as T };
-    });
-    this.#emit({ kind: 'call', session: this.id, method: event.type, hr: result.hr, at: this.adapter.now() });
+    } finally {
+      this.#depth--;
+    }
+    const reply = this.#reply as { hr: HResult; out?: unknown } | undefined;
+    // Every call event is answered in every state; no answer means the actor could not run it.
+    const result: CallResult<T> = !reply ? { hr: HR.E_UNEXPECTED } : reply.out === undefined ? { hr: reply.hr } : { hr: reply.hr, out: reply.out as T };
+    if (this.#depth === 0) this.#afterSend();
+    // A call's record follows the records of what the call did.
+    if (this.#recordListeners.size > 0) this.#emit({ kind: 'call', session: this.id, method: event.type, hr: result.hr, at: this.adapter.now() });
     return result;
   }
 
@@ -185,17 +197,17 @@ export class MediaSessionHandle {
 
   #afterSend(): void {
     const ctx = this.actor.getSnapshot().context;
-    const state = this.state;
-    const at = this.adapter.now();
     if (this.#recordListeners.size > 0) {
+      const state = this.state;
+      const at = this.adapter.now();
       // New events are the queue's tail: a macrostep either appends or removes, never both.
       const added = ctx.events.length - this.#eventSeqSeen;
       if (added > 0) for (const event of ctx.events.slice(-added)) this.#emit({ kind: 'event', session: this.id, event, at });
       if (state !== this.#lastState) this.#emit({ kind: 'state', session: this.id, state, at });
+      this.#lastState = state;
     }
     if (ctx.events.length > this.#eventSeqSeen) this.#eventsQueued += ctx.events.length - this.#eventSeqSeen;
     this.#eventSeqSeen = ctx.events.length;
-    this.#lastState = state;
     while (this.#pendingCallbacks.length > 0) {
       const invocation = this.#pendingCallbacks.shift()!;
       for (const listener of this.#callbackListeners) listener(invocation);

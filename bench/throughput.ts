@@ -13,7 +13,7 @@ import { HR, type HResult } from '../machines/hresult.js';
 import { MF_EVENT_FLAG_NO_WAIT } from '../machines/constants.js';
 import type { SessionCallEvent } from '../machines/sessionEvents.js';
 import type { PublicState, TopologySpec } from '../machines/types.js';
-import { bareMachine } from './bareMachine.js';
+import { bareMachine, bareTransitionMachine } from './bareMachine.js';
 import { compareRates, type RateOptions, type RateResult, type RateSide } from './harness.js';
 
 /** The methods the loop calls. */
@@ -34,7 +34,12 @@ export interface ThroughputResult {
   readonly machineActor: RateResult;
   /** Diagnostic: the same script on the ideal adapter (pipeline steps answer at once, no simulated clock). */
   readonly idealSession: RateResult;
+  /** The baseline: the bare transition machine replaying every event the session processed in a cycle. */
   readonly bare: RateResult;
+  /** Diagnostic: a bare machine sent only the call events (fewer transitions than the session makes). */
+  readonly bareCallsOnly: RateResult;
+  /** Events the session actor processes per cycle (calls and platform answers). */
+  readonly eventsPerCycle: number;
   /** Diagnostic: GetSessionCapabilities alone on an idle `ready` session, and the bare actor sent the same event. */
   readonly getter: { readonly session: RateResult; readonly bare: RateResult };
   /** One cycle of the script. */
@@ -143,9 +148,13 @@ function sessionSide(name: string, { session, settle: settleAll }: Driven, scrip
 function machineActorSide(script: readonly Step[]): RateSide {
   const platform = createMockPlatform(PLATFORM);
   const actor = createActor(platform.adapter.machine, { input: { key: 1 } }).start();
+  let reply: HResult = HR.E_UNEXPECTED;
+  actor.on('mf.reply', (event) => {
+    reply = event.hr;
+  });
   const call = (event: SessionCallEvent): HResult => {
     actor.send({ ...event, now: platform.clock.now } as SessionCallEvent);
-    return actor.getSnapshot().context.reply.hr;
+    return reply;
   };
   expectHr(call({ type: 'session.SetTopology', flags: 0, topology: TOPOLOGY }), HR.S_OK, 'SetTopology');
   settle(platform);
@@ -182,7 +191,7 @@ function bareSide(script: readonly Step[]): RateSide {
   actor.send({ type: 'session.SetTopology' });
   let sink = 0;
   return {
-    name: 'bare XState actor',
+    name: 'bare XState actor, call events only',
     run(cycles) {
       for (let i = 0; i < cycles; i++) {
         for (const step of script) {
@@ -192,6 +201,49 @@ function bareSide(script: readonly Step[]): RateSide {
       }
       if (sink === 0) throw new Error('bare actor stopped');
       return cycles * script.length;
+    },
+  };
+}
+
+/** The events the session's actor processes in one cycle of the script: calls and platform answers. */
+function recordEvents(script: readonly Step[]): { type: string }[] {
+  const events: { type: string }[] = [];
+  const platform = createMockPlatform(PLATFORM);
+  let recording = false;
+  const session = createSession({
+    adapter: platform.adapter,
+    inspect: (inspection) => {
+      if (recording && inspection.type === '@xstate.event' && inspection.actorRef === session.actor && !inspection.event.type.startsWith('xstate.')) {
+        events.push(inspection.event);
+      }
+    },
+  });
+  session.SetTopology([], TOPOLOGY);
+  settle(platform);
+  while (session.GetEvent().hr === HR.S_OK);
+  sessionSide('recording', { session, settle: () => settle(platform) }, script).run(1); // reach the steady state
+  recording = true;
+  sessionSide('recording', { session, settle: () => settle(platform) }, script).run(1);
+  return events;
+}
+
+/** The baseline: the bare transition machine sent the same events the session processed. */
+function bareTransitionsSide(events: readonly { type: string }[], callsPerCycle: number): RateSide {
+  const actor = createActor(bareTransitionMachine).start();
+  actor.send({ type: 'session.SetTopology' });
+  actor.send({ type: 'platform.done' });
+  let sink = 0;
+  return {
+    name: 'bare XState actor, the same transitions (baseline)',
+    run(cycles) {
+      for (let i = 0; i < cycles; i++) {
+        for (const event of events) {
+          actor.send(event as never);
+          if (actor.getSnapshot().status === 'active') sink++;
+        }
+      }
+      if (sink === 0) throw new Error('bare actor stopped');
+      return cycles * callsPerCycle;
     },
   };
 }
@@ -233,16 +285,18 @@ export function measureThroughput(options: RateOptions): ThroughputResult {
   recordCycle(ideal);
   const idealScript = recordCycle(ideal);
   if (JSON.stringify(idealScript) !== JSON.stringify(script)) throw new Error('the ideal adapter answers the cycle differently');
-  const [session, machineActor, idealSession, bare] = compareRates(
+  const events = recordEvents(script);
+  const [session, machineActor, idealSession, bare, bareCallsOnly] = compareRates(
     [
       sessionSide('session handle (mock adapter): the figure', driven, script),
       machineActorSide(script),
       sessionSide('session handle (ideal adapter)', ideal, script),
+      bareTransitionsSide(events, script.length),
       bareSide(script),
     ],
     options,
   );
   // The getter loop is uniform: shorter warm-up and rounds suffice.
   const [getterSession, getterBare] = compareRates(getterSides(), { ...options, warmupMs: options.warmupMs / 2, roundMs: options.roundMs / 2 });
-  return { session, machineActor, idealSession, bare, getter: { session: getterSession, bare: getterBare }, script };
+  return { session, machineActor, idealSession, bare, bareCallsOnly, eventsPerCycle: events.length, getter: { session: getterSession, bare: getterBare }, script };
 }

@@ -6,8 +6,8 @@
  * return S_OK at once and join a FIFO; a settled state runs the head command, either at once or in
  * a transitional state (`settingTopology`, `starting`, `pausing`, `stopping`, `closing`,
  * `changingRate`) that invokes the adapter's pipeline operation and finishes on `platform.done`.
- * Each command yields exactly one completion event. Every call's synchronous HRESULT is left in
- * `context.reply`.
+ * Each command yields exactly one completion event. Every call's synchronous HRESULT (and out value)
+ * is emitted as `mf.reply` during the call.
  *
  * The machine is pure: time arrives as `now` on events, the pipeline is reached only through the
  * invoked operations and the `shutdownPipeline` / `notifyClockSinks` actions, and the
@@ -58,7 +58,8 @@ import type { Command, SettledState } from './types.js';
 export type SessionEmitted =
   | { type: 'mf.callback'; callback: string; state: string | null }
   | { type: 'mf.clockSinks'; notification: ClockSinkNotification }
-  | { type: 'mf.fault'; message: string };
+  | { type: 'mf.fault'; message: string }
+  | { type: 'mf.reply'; hr: number; out?: unknown };
 
 type Ev<T extends SessionMachineEvent['type']> = Extract<SessionMachineEvent, { type: T }>;
 type Done = Ev<'platform.done'> & { fault?: string };
@@ -67,8 +68,40 @@ const SETTLED: readonly SettledState[] = ['fresh', 'ready', 'started', 'paused',
 
 const replyWith = (hr: number, out?: unknown): Reply => (out === undefined ? { hr } : { hr, out });
 
+/** What a call does: the context changes it makes, and its synchronous answer. */
+type CallOutcome = Partial<SessionContext> & { reply?: Reply };
+
+/**
+ * Runs a call: applies its changes (if any) and emits its reply. The outcome is computed once, from
+ * the context before the call: `assign` computes it and hands it to the `emit` that follows it in
+ * the same transition (actions run in order), which takes it back.
+ */
+function answer(outcome: (ctx: SessionContext, event: SessionMachineEvent) => CallOutcome) {
+  let handoff: { event: SessionMachineEvent; reply: Reply | undefined } | undefined;
+  return [
+    base.assign(({ context, event }) => {
+      const { reply, ...changes } = outcome(context, event);
+      handoff = { event, reply };
+      return changes;
+    }),
+    emit(({ event }) => {
+      const taken = handoff && handoff.event === event ? handoff.reply : undefined;
+      handoff = undefined;
+      return { type: 'mf.reply' as const, hr: taken?.hr ?? HR.E_UNEXPECTED, out: taken?.out };
+    }),
+  ];
+}
+
+/** Runs a call that only reads: emits its reply, the context untouched. */
+function read(outcome: (ctx: SessionContext, event: SessionMachineEvent) => Reply) {
+  return emit(({ context, event }: { context: SessionContext; event: SessionMachineEvent }) => {
+    const reply = outcome(context, event);
+    return { type: 'mf.reply' as const, hr: reply.hr, out: reply.out };
+  });
+}
+
 /** The synchronous answer of a getter or event-generator call on a live session. */
-function liveCall(ctx: SessionContext, event: SessionCallEvent): Partial<SessionContext> {
+function liveCall(ctx: SessionContext, event: SessionCallEvent): CallOutcome {
   switch (event.type) {
     case 'session.GetClock':
       return { reply: REPLY.S_OK };
@@ -118,7 +151,7 @@ function liveCall(ctx: SessionContext, event: SessionCallEvent): Partial<Session
 }
 
 /** The synchronous answer of any session call after Shutdown: argument checks first (spec §2.7). */
-function shutDownCall(ctx: SessionContext, event: SessionCallEvent): Partial<SessionContext> {
+function shutDownCall(ctx: SessionContext, event: SessionCallEvent): CallOutcome {
   switch (event.type) {
     case 'session.SetTopology': {
       const hr = checkTopology(event.topology);
@@ -138,7 +171,7 @@ function shutDownCall(ctx: SessionContext, event: SessionCallEvent): Partial<Ses
 }
 
 /** A control call on a live session: argument checks, then S_OK and the command joins the FIFO. */
-function enqueue(ctx: SessionContext, event: SessionCallEvent): Partial<SessionContext> {
+function enqueue(ctx: SessionContext, event: SessionCallEvent): CallOutcome {
   let command: Command;
   let counters: Partial<SessionContext> = {};
   switch (event.type) {
@@ -185,16 +218,13 @@ const SESSION_CALLS = [
   'session.Close',
   'rate.SetRate',
 ] as const;
-const GETTER_CALLS = [
-  'session.GetClock',
-  'session.GetFullTopology',
-  'session.GetSessionCapabilities',
-  'session.GetEvent',
-  'session.BeginGetEvent',
-  'session.EndGetEvent',
-  'session.QueueEvent',
-  'rate.GetRate',
-] as const;
+/** Clock calls that only read the clock. */
+const CLOCK_READS = new Set<string>(['clock.GetState', 'clock.GetTime', 'clock.GetProperties', 'clock.GetTimeSource', 'clock.GetRate', 'clock.GetShutdownStatus']);
+
+/** Calls that only read the session. */
+const READ_CALLS = ['session.GetClock', 'session.GetFullTopology', 'session.GetSessionCapabilities', 'rate.GetRate'] as const;
+/** Event-generator calls: they may change the event queue or the subscription. */
+const GETTER_CALLS = ['session.GetEvent', 'session.BeginGetEvent', 'session.EndGetEvent', 'session.QueueEvent'] as const;
 
 const base = setup({
   types: {
@@ -213,52 +243,85 @@ const base = setup({
     shutdownPipeline: (_args, _params: { sinks: string[]; transforms: string[] }) => {},
   },
   guards: {
-    commandRunsNow: ({ context }) => planCommand(context)?.run === 'now',
-    commandRunsIn: ({ context }, params: { state: CommandState }) => planCommand(context)?.run === params.state,
     callbackDue: ({ context }) => context.sub !== null && !context.sub.invoked && context.events.length > 0,
-    settledIs: ({ context }, params: { state: SettledState }) => context.settled === params.state,
-    doneFor: ({ event }, params: { op: PlatformOp }) => event.type === 'platform.done' && event.op === params.op,
     endIsDue: ({ context }) => endIsDue(context),
-    hasCommand: ({ context }) => context.commands.length > 0,
   },
 });
 
-/** Runs the head command at once. */
-const runNow = base.assign(({ context }) => {
-  const plan = planCommand(context);
-  return plan?.run === 'now' ? plan.changes : {};
-});
+type Changes = (ctx: SessionContext, event: SessionMachineEvent) => Partial<SessionContext>;
 
-/** The dispatch state runs the head command: at once, or in its transitional state. */
+/**
+ * Transitions that apply `changes` and land straight in the settled state the changes leave the
+ * session in (one guarded transition per settled state, no transient routing state, so a command's
+ * completion costs one microstep). The changes are computed once per (context, event) pair: the
+ * guards of one transition list are evaluated in a row on the same pair.
+ */
+function settling(changes: Changes, when?: (ctx: SessionContext, event: SessionMachineEvent) => boolean) {
+  let lastContext: SessionContext | undefined;
+  let lastEvent: SessionMachineEvent | undefined;
+  let lastChanges: Partial<SessionContext> = {};
+  const memo = (ctx: SessionContext, event: SessionMachineEvent) => {
+    if (ctx !== lastContext || event !== lastEvent) {
+      lastChanges = changes(ctx, event);
+      lastContext = ctx;
+      lastEvent = event;
+    }
+    return lastChanges;
+  };
+  return SETTLED.map((state) => ({
+    guard: ({ context, event }: { context: SessionContext; event: SessionMachineEvent }) =>
+      (when === undefined || when(context, event)) && (memo(context, event).settled ?? context.settled) === state,
+    target: `#mfSession.alive.${state}`,
+    actions: base.assign(({ context, event }) => memo(context, event)),
+  }));
+}
+
+/** The plan of the head command, once per context. */
+let planFor: SessionContext | undefined;
+let plan: ReturnType<typeof planCommand>;
+function headPlan(ctx: SessionContext) {
+  if (ctx !== planFor) {
+    plan = ctx.commands.length > 0 ? planCommand(ctx) : undefined;
+    planFor = ctx;
+  }
+  return plan;
+}
+
+/**
+ * What every settled state checks after each event: when a command waits, run it at once (landing
+ * in the settled state it leaves) or enter its transitional state.
+ */
 const dispatch = [
-  { guard: 'commandRunsNow' as const, actions: runNow, target: '#mfSession.alive.route' },
+  ...settling(
+    (ctx) => {
+      const p = headPlan(ctx);
+      return p?.run === 'now' ? p.changes : {};
+    },
+    (ctx) => ctx.commands.length > 0 && headPlan(ctx)?.run === 'now',
+  ),
   ...(['settingTopology', 'starting', 'pausing', 'stopping', 'closing', 'changingRate'] as const).map((state) => ({
-    guard: { type: 'commandRunsIn' as const, params: { state } },
+    guard: ({ context }: { context: SessionContext }) => context.commands.length > 0 && headPlan(context)?.run === state,
     target: `#mfSession.alive.${state}`,
   })),
 ];
-
-/** What every settled state checks after each event: is a command waiting? (one cheap guard) */
-const commandWaiting = { guard: 'hasCommand' as const, target: '#mfSession.alive.dispatch' };
-
-/** The route back to the settled state a command left the session in. */
-const route = SETTLED.map((state) => ({ guard: { type: 'settledIs' as const, params: { state } }, target: `#mfSession.alive.${state}` }));
 
 const now = (event: SessionMachineEvent) => event.now ?? 0;
 
 /** A pipeline operation's outcome; an adapter fault (`fault`) adds MEError before the completion event. */
 function onDone(op: PlatformOp, finish: (ctx: SessionContext, event: Done) => Partial<SessionContext>) {
   return {
-    'platform.done': {
-      guard: { type: 'doneFor' as const, params: { op } },
-      target: '#mfSession.alive.route',
-      actions: base.assign(({ context, event }) => {
+    'platform.done': settling(
+      (context, event) => {
         const done = event as Done;
         return done.fault !== undefined ? adapterFailure(context, done.hr) : finish(context, done);
-      }),
-    },
+      },
+      (_context, event) => event.type === 'platform.done' && event.op === op,
+    ),
   };
 }
+
+/** A source shut down from outside, while a command runs (`executing`) or not. */
+const onSourceShutdown = (executing: boolean) => ({ 'platform.sourceShutdown': settling((context) => sourceShutdown(context, executing)) });
 
 /** Input of the resolveTopology operation for the head SetTopology. */
 function resolveInput(context: SessionContext): ResolveInput {
@@ -284,6 +347,8 @@ const pipelineInput = ({ context }: { context: SessionContext }): PipelineInput 
     : {}),
 });
 
+/** Idle settled states check one guard per microstep; a waiting command goes through `dispatch`. */
+const commandWaiting = { guard: ({ context }: { context: SessionContext }) => context.commands.length > 0, target: '#mfSession.alive.dispatch' };
 const settled = () => ({ always: commandWaiting });
 
 /** The IMFMediaSession statechart. */
@@ -294,16 +359,19 @@ export const mediaSessionMachine = base.createMachine({
   on: {
     'platform.fault': { actions: emit(({ event }) => ({ type: 'mf.fault' as const, message: (event as Ev<'platform.fault'>).message })) },
     ...Object.fromEntries(
-    CLOCK_CALLS.map((type) => [
-      type,
-      {
-        actions: base.enqueueActions(({ context, event, enqueue: queue }) => {
-          const { clock, reply, notify } = clockCall(context.clock, event as ClockCallEvent);
-          queue.assign({ clock, reply });
-          if (notify) queue.emit({ type: 'mf.clockSinks', notification: notify });
-        }),
-      },
-    ]),
+      CLOCK_CALLS.map((type) => [
+        type,
+        {
+          actions: CLOCK_READS.has(type)
+            ? read((context, event) => clockCall(context.clock, event as ClockCallEvent).reply)
+            : base.enqueueActions(({ context, event, enqueue: queue }) => {
+                const { clock, reply, notify } = clockCall(context.clock, event as ClockCallEvent);
+                if (clock !== context.clock) queue.assign({ clock });
+                queue.emit({ type: 'mf.reply', hr: reply.hr, out: reply.out });
+                if (notify) queue.emit({ type: 'mf.clockSinks', notification: notify });
+              }),
+        },
+      ]),
     ),
   },
   states: {
@@ -318,17 +386,20 @@ export const mediaSessionMachine = base.createMachine({
       },
       on: {
         ...Object.fromEntries(
-          SESSION_CALLS.map((type) => [type, { actions: base.assign(({ context, event }) => enqueue(context, event as SessionCallEvent)) }]),
+          SESSION_CALLS.map((type) => [type, { actions: answer((context, event) => enqueue(context, event as SessionCallEvent)) }]),
         ),
         ...Object.fromEntries(
-          GETTER_CALLS.map((type) => [type, { actions: base.assign(({ context, event }) => liveCall(context, event as SessionCallEvent)) }]),
+          GETTER_CALLS.map((type) => [type, { actions: answer((context, event) => liveCall(context, event as SessionCallEvent)) }]),
+        ),
+        ...Object.fromEntries(
+          READ_CALLS.map((type) => [type, { actions: read((context, event) => liveCall(context, event as SessionCallEvent).reply!) }]),
         ),
         'session.Shutdown': {
           target: 'shutdown',
           actions: [
             { type: 'shutdownPipeline', params: ({ context }) => pipelineToShutDown(context) },
+            emit({ type: 'mf.reply' as const, hr: HR.S_OK }),
             base.assign(({ context }) => ({
-              reply: REPLY.S_OK,
               events: NONE,
               sub: null,
               commands: NONE,
@@ -336,7 +407,7 @@ export const mediaSessionMachine = base.createMachine({
             })),
           ],
         },
-        'platform.sourceShutdown': { actions: base.assign(({ context }) => sourceShutdown(context, false)), target: '.route' },
+        ...onSourceShutdown(false),
         'platform.endOfPresentation': { actions: base.assign(({ context }) => endOfPresentation(context)) },
         'platform.fault': {
           actions: [
@@ -350,8 +421,7 @@ export const mediaSessionMachine = base.createMachine({
         },
       },
       states: {
-        route: { always: route },
-        dispatch: { always: [...dispatch, { target: 'route' }] },
+        dispatch: { always: dispatch },
         fresh: settled(),
         ready: settled(),
         started: {
@@ -365,7 +435,7 @@ export const mediaSessionMachine = base.createMachine({
           exit: 'cancelOp',
           on: {
             ...onDone('stopPipeline', (ctx, event) => finishEnding(ctx, event.hr, now(event))),
-            'platform.sourceShutdown': { actions: base.assign(({ context }) => sourceShutdown(context, false)), target: 'route' },
+            ...onSourceShutdown(false),
           },
         },
         paused: settled(),
@@ -387,7 +457,7 @@ export const mediaSessionMachine = base.createMachine({
         },
         starting: {
           initial: 'sources',
-          on: { 'platform.sourceShutdown': { actions: base.assign(({ context }) => sourceShutdown(context)), target: 'route' } },
+          on: onSourceShutdown(true),
           states: {
             sources: {
               entry: { type: 'requestOp', params: ({ context }): OpRequest => ({ op: 'startSources', input: pipelineInput({ context }) }) },
@@ -399,14 +469,7 @@ export const mediaSessionMachine = base.createMachine({
                     target: 'sinks',
                     actions: base.assign(({ context, event }) => finishStartSources(context, (event as Done).hr).changes),
                   },
-                  {
-                    guard: { type: 'doneFor', params: { op: 'startSources' } },
-                    target: '#mfSession.alive.route',
-                    actions: base.assign(({ context, event }) => {
-                      const done = event as Done;
-                      return done.fault !== undefined ? adapterFailure(context, done.hr) : finishStartSources(context, done.hr).changes;
-                    }),
-                  },
+                  ...onDone('startSources', (ctx, done) => finishStartSources(ctx, done.hr).changes)['platform.done'],
                 ],
               },
             },
@@ -422,7 +485,7 @@ export const mediaSessionMachine = base.createMachine({
               exit: 'cancelOp',
           on: {
             ...onDone('pausePipeline', (ctx, event) => finishPause(ctx, event.hr, now(event))),
-            'platform.sourceShutdown': { actions: base.assign(({ context }) => sourceShutdown(context)), target: 'route' },
+            ...onSourceShutdown(true),
           },
         },
         stopping: {
@@ -430,7 +493,7 @@ export const mediaSessionMachine = base.createMachine({
               exit: 'cancelOp',
           on: {
             ...onDone('stopPipeline', (ctx, event) => finishStop(ctx, event.hr, now(event))),
-            'platform.sourceShutdown': { actions: base.assign(({ context }) => sourceShutdown(context)), target: 'route' },
+            ...onSourceShutdown(true),
           },
         },
         closing: {
@@ -438,7 +501,7 @@ export const mediaSessionMachine = base.createMachine({
               exit: 'cancelOp',
           on: {
             ...onDone('closePipeline', (ctx, event) => finishClose(ctx, event.hr, now(event))),
-            'platform.sourceShutdown': { actions: base.assign(({ context }) => sourceShutdown(context)), target: 'route' },
+            ...onSourceShutdown(true),
           },
         },
         changingRate: {
@@ -453,9 +516,9 @@ export const mediaSessionMachine = base.createMachine({
     },
     shutdown: {
       on: Object.fromEntries(
-        [...SESSION_CALLS, ...GETTER_CALLS, 'session.Shutdown' as const].map((type) => [
+        [...SESSION_CALLS, ...GETTER_CALLS, ...READ_CALLS, 'session.Shutdown' as const].map((type) => [
           type,
-          { actions: base.assign(({ context, event }) => shutDownCall(context, event as SessionCallEvent)) },
+          { actions: read((context, event) => shutDownCall(context, event as SessionCallEvent).reply!) },
         ]),
       ),
     },

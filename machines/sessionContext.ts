@@ -62,7 +62,6 @@ export interface SessionContext {
   readonly serial: number;
   /** How many topologies SetTopology accepted (the default TOPOID of the next is this + 1). */
   readonly topologiesSeen: number;
-  readonly reply: Reply;
 }
 
 const EMPTY: readonly never[] = Object.freeze([]);
@@ -95,7 +94,6 @@ export function initialSessionContext(key = 0): SessionContext {
     flags: 0,
     serial: 0,
     topologiesSeen: 0,
-    reply: REPLY.S_OK,
   };
 }
 

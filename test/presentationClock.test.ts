@@ -303,6 +303,16 @@ describe.each(DRIVERS)('%s', (_name, make) => {
       expect(timeOf(c).out).toBe(6_001_000);
     });
 
+    it('SetRate while running applies to the whole interval since the last start/pause/restart, no re-base [WT P:5178-5192]', () => {
+      const c = clockIn(make, 'INVALID');
+      c.call({ type: 'clock.Start', position: 0 });
+      c.advance(5_000_000);
+      c.call({ type: 'clock.SetRate', thin: false, rate: 2 });
+      c.advance(1_000_000);
+      c.call({ type: 'clock.Pause' });
+      expect(timeOf(c).out).toBe(12_000_000);
+    });
+
     it('rate set while paused applies from the restart', () => {
       const c = clockIn(make, 'INVALID');
       c.call({ type: 'clock.Start', position: 0 });
@@ -357,6 +367,13 @@ describe.each(DRIVERS)('%s', (_name, make) => {
     it('GetShutdownStatus before Shutdown → MF_E_INVALIDREQUEST [WT T:4416-4417, 3421-3422]', () => {
       const c = clockIn(make, 'INVALID', false);
       expect(c.call({ type: 'clock.GetShutdownStatus' }).hr).toBe(HR.MF_E_INVALIDREQUEST);
+    });
+
+    it('GetShutdownStatus(NULL) → E_INVALIDARG, before and after Shutdown [WT T:4413-4414]', () => {
+      const c = clockIn(make, 'INVALID', false);
+      expect(c.call({ type: 'clock.GetShutdownStatus', nullPointer: true }).hr).toBe(HR.E_INVALIDARG);
+      c.call({ type: 'clock.Shutdown' });
+      expect(c.call({ type: 'clock.GetShutdownStatus', nullPointer: true }).hr).toBe(HR.E_INVALIDARG);
     });
 
     it('Shutdown twice S_OK; then GetShutdownStatus S_OK / COMPLETED [WT T:4419-4443]', () => {

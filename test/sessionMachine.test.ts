@@ -1119,6 +1119,42 @@ describe('MESessionTopologyStatus and end of presentation', () => {
     expect(h.state).toBe('started');
   });
 
+  it('the end of the presentation stops the pipeline: markers, then OnClockStop, SourceStop, flush [research §4.2 end #2-#4; S:4096, S:4396-4397]', () => {
+    const r = reach('started');
+    const { h, p } = r;
+    p.takeCalls();
+    p.endOfStream('s1');
+    settle(r);
+    expect(p.takeCalls().map((call) => call.name)).toEqual(['PlaceMarker', 'OnClockStop', 'SourceStop', 'SinkFlush']);
+    expect(p.sources.get('s1')!.state).toBe('stopped');
+    expect(ofType(drain(h), ME.MESessionEnded).length).toBe(1);
+    // The stopped source raises nothing more; the session stays stopped and quiet.
+    p.endOfStream('s1');
+    settle(r);
+    expect(drain(h)).toEqual([]);
+    expect(p.takeCalls()).toEqual([]);
+    h.Start();
+    settle(r);
+    expect(show(completions(drain(h)))).toEqual(['MESessionStarted(S_OK (0x00000000))']);
+    expect(h.state).toBe('started');
+  });
+
+  it('MESessionEnded carries ≈ the clock time at the end [S:4396]', () => {
+    const r = reach('ready');
+    const { h, p } = r;
+    h.Start({ vt: 'VT_I8', value: 20_000_000 });
+    settle(r);
+    drain(h);
+    const before = h.call<number>({ type: 'clock.GetTime' }).out!;
+    p.endOfStream('s1');
+    settle(r);
+    const ended = ofType(drain(h), ME.MESessionEnded)[0];
+    const at = ended.attributes![EVENT_ATTR.APPROX_EVENT_OCCURRENCE_TIME];
+    expect(at).toBeGreaterThanOrEqual(before);
+    expect(at).toBeLessThanOrEqual(before + 100_000);
+    expect(h.call({ type: 'clock.GetTime' })).toEqual({ hr: HR.S_OK, out: 0 });
+  });
+
   it('a multi-stream source ends only when every stream reached the end', () => {
     const r = reach('started', { sources: { s1: { streams: 2 } }, sinks: { k1: {} } });
     const { h, p } = r;

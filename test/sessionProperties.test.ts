@@ -500,30 +500,40 @@ describe('session properties (fast-check, mock platform)', () => {
         const r = run(actions);
         // The runtime's records and the GetEvent reader saw the same events, in the same order.
         expect(r.recorded.map(describeEvent)).toEqual(r.read.map((x) => describeEvent(x.event)));
-        const pending = [...r.accepted];
-        for (const { event, action } of r.read) {
-          if (!COMPLETION_TYPES.has(event.type)) continue;
-          const head = pending[0];
-          if (head !== undefined && head.action <= action && COMPLETION[head.kind] === event.type) {
-            pending.shift();
-            continue;
+        // Match the completion events against the accepted commands. The only completion-type
+        // event no command asks for is MESessionStopped(MF_E_SHUTDOWN) once a source was shut down
+        // from outside (§2.17: detected while ST/PA with no command executing, e.g. when the end of
+        // the presentation stops a dead pipeline); such an event may be matched or skipped.
+        const firstSourceShutdown = actions.findIndex((a) => a.kind === 'shutdownSource');
+        const done = r.read.filter((x) => COMPLETION_TYPES.has(x.event.type));
+        const pending = r.accepted;
+        const unsolicitedOk = (i: number) =>
+          firstSourceShutdown >= 0 &&
+          done[i].action >= firstSourceShutdown &&
+          done[i].event.type === ME.MESessionStopped &&
+          done[i].event.status === HR.MF_E_SHUTDOWN;
+        const memo = new Map<number, boolean>();
+        const match = (i: number, j: number): boolean => {
+          const key = i * 1000 + j;
+          const known = memo.get(key);
+          if (known !== undefined) return known;
+          let ok: boolean;
+          if (i === done.length) {
+            // Nothing is left over, except what a Shutdown dropped (commands accepted before it).
+            ok = pending.slice(j).every((x) => r.shutdownAt !== undefined && x.action < r.shutdownAt);
+          } else {
+            const head = pending[j];
+            ok =
+              (head !== undefined && head.action <= done[i].action && COMPLETION[head.kind] === done[i].event.type && match(i + 1, j + 1)) ||
+              (unsolicitedOk(i) && match(i + 1, j));
           }
-          // The only completion-type event no command asked for: a source shut down from outside
-          // while ST/PA with no command executing → MESessionStopped(MF_E_SHUTDOWN) [§2.17].
-          const during = actions[action];
-          expect(
-            { event: describeEvent(event), during, pendingHead: head?.kind },
-            'unexpected completion event',
-          ).toEqual({ event: `MESessionStopped(${formatHr(HR.MF_E_SHUTDOWN)})`, during: { kind: 'shutdownSource', id: (during as { id?: string }).id }, pendingHead: head?.kind });
-          expect(head === undefined || head.action > action).toBe(true);
-        }
-        if (r.shutdownAt === undefined) {
-          // Nothing is left over: every accepted command completed.
-          expect(pending.map((x) => x.kind)).toEqual([]);
-        } else {
-          // Commands accepted after Shutdown do not exist; those still pending at Shutdown never complete.
-          expect(pending.every((x) => x.action < r.shutdownAt!)).toBe(true);
-        }
+          memo.set(key, ok);
+          return ok;
+        };
+        expect(
+          match(0, 0),
+          `completions ${JSON.stringify(done.map((x) => `${x.action}:${describeEvent(x.event)}`))} vs accepted ${JSON.stringify(pending.map((x) => `${x.action}:${x.kind}`))}`,
+        ).toBe(true);
       }),
       { numRuns: RUNS },
     );
@@ -557,6 +567,8 @@ describe('session properties (fast-check, mock platform)', () => {
               break;
             }
             case ME.MESessionEnded:
+              // (MEEndOfPresentation may still be forwarded: SetTopology(IMMEDIATE / CLEAR_CURRENT)
+              // leaves the old sources running [§2.1 step 3, WI], and Close from R/F stops nothing.)
               throw new Error(`${describeEvent(event)} after Close`);
           }
         }
@@ -603,7 +615,7 @@ describe('session properties (fast-check, mock platform)', () => {
         for (const { state } of r.results) expect(PUBLIC_STATES).toContain(state);
         // Once everything finished, no transitional state is left: the statechart rests in a settled node.
         const path = r.h.statePath;
-        expect(path === 'shutdown' || /^alive\.(fresh|ready|started|paused|stopped|closed)$/.test(path), path).toBe(true);
+        expect(/(^|\.)(fresh|ready|started|paused|stopped|closed|shutdown)$/.test(path), path).toBe(true);
         expect(r.h.state).not.toBe('closing');
       }),
       { numRuns: RUNS },
