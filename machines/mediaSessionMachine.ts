@@ -43,6 +43,8 @@ import {
   finishStartSinks,
   finishStartSources,
   finishStop,
+  pauseClock,
+  stopClock,
   planCommand,
   beginEnding,
   finishEnding,
@@ -52,7 +54,7 @@ import {
 } from './sessionCommands.js';
 import { idealPlatformOps, platformActions, type OpRequest, type PipelineInput, type ResolveInput } from './idealPlatform.js';
 import type { ClockCallEvent, PlatformOp, SessionCallEvent, SessionMachineEvent } from './sessionEvents.js';
-import type { Command, SettledState } from './types.js';
+import type { Command, SessionTopology, SettledState } from './types.js';
 
 /** Events the session emits to its runtime. */
 export type SessionEmitted =
@@ -143,7 +145,7 @@ function liveCall(ctx: SessionContext, event: SessionCallEvent): CallOutcome {
       };
     case 'rate.GetRate':
       // The rate is the clock's: a rate is visible once it reached the clock (spec §2.16).
-      if (event.nullRate) return { reply: REPLY.E_POINTER };
+      if (event.nullRate) return { reply: REPLY.E_INVALIDARG };
       return { reply: replyWith(HR.S_OK, { thin: ctx.thin, rate: ctx.clock.rate }) };
     default:
       return {};
@@ -336,9 +338,12 @@ function resolveInput(context: SessionContext): ResolveInput {
   };
 }
 
+/** The pipeline a session runs when its presentation was cleared under it: nothing. */
+const NO_TOPOLOGY: SessionTopology = Object.freeze({ topoId: 0, passedObject: 0, object: 0, sources: [], sinks: [], transforms: [] });
+
 const pipelineInput = ({ context }: { context: SessionContext }): PipelineInput => ({
   session: context.key,
-  topology: context.current!,
+  topology: context.current ?? NO_TOPOLOGY,
   ...startPlan(context),
   running: context.settled === 'started' || context.settled === 'paused',
   sessionRate: context.clock.rate,
@@ -429,12 +434,12 @@ export const mediaSessionMachine = base.createMachine({
         },
         ending: {
           entry: [
-            base.assign(({ context }) => beginEnding(context)),
+            base.assign(({ context, event }) => ({ ...beginEnding(context), ...stopClock(context, now(event)) })),
             { type: 'requestOp', params: ({ context }): OpRequest => ({ op: 'stopPipeline', input: pipelineInput({ context }) }) },
           ],
           exit: 'cancelOp',
           on: {
-            ...onDone('stopPipeline', (ctx, event) => finishEnding(ctx, event.hr, now(event))),
+            ...onDone('stopPipeline', (ctx, event) => finishEnding(ctx, event.hr)),
             ...onSourceShutdown(false),
           },
         },
@@ -481,26 +486,35 @@ export const mediaSessionMachine = base.createMachine({
           },
         },
         pausing: {
-          entry: { type: 'requestOp', params: ({ context }): OpRequest => ({ op: 'pausePipeline', input: pipelineInput({ context }) }) },
-              exit: 'cancelOp',
+          entry: [
+            base.assign(({ context, event }) => pauseClock(context, now(event))),
+            { type: 'requestOp', params: ({ context }): OpRequest => ({ op: 'pausePipeline', input: pipelineInput({ context }) }) },
+          ],
+          exit: 'cancelOp',
           on: {
-            ...onDone('pausePipeline', (ctx, event) => finishPause(ctx, event.hr, now(event))),
+            ...onDone('pausePipeline', (ctx, event) => finishPause(ctx, event.hr)),
             ...onSourceShutdown(true),
           },
         },
         stopping: {
-          entry: { type: 'requestOp', params: ({ context }): OpRequest => ({ op: 'stopPipeline', input: pipelineInput({ context }) }) },
-              exit: 'cancelOp',
+          entry: [
+            base.assign(({ context, event }) => stopClock(context, now(event))),
+            { type: 'requestOp', params: ({ context }): OpRequest => ({ op: 'stopPipeline', input: pipelineInput({ context }) }) },
+          ],
+          exit: 'cancelOp',
           on: {
-            ...onDone('stopPipeline', (ctx, event) => finishStop(ctx, event.hr, now(event))),
+            ...onDone('stopPipeline', (ctx, event) => finishStop(ctx, event.hr)),
             ...onSourceShutdown(true),
           },
         },
         closing: {
-          entry: { type: 'requestOp', params: ({ context }): OpRequest => ({ op: 'closePipeline', input: pipelineInput({ context }) }) },
-              exit: 'cancelOp',
+          entry: [
+            base.assign(({ context, event }) => (context.settled === 'started' || context.settled === 'paused' ? stopClock(context, now(event)) : {})),
+            { type: 'requestOp', params: ({ context }): OpRequest => ({ op: 'closePipeline', input: pipelineInput({ context }) }) },
+          ],
+          exit: 'cancelOp',
           on: {
-            ...onDone('closePipeline', (ctx, event) => finishClose(ctx, event.hr, now(event))),
+            ...onDone('closePipeline', (ctx, event) => finishClose(ctx, event.hr)),
             ...onSourceShutdown(true),
           },
         },
@@ -508,7 +522,7 @@ export const mediaSessionMachine = base.createMachine({
           entry: { type: 'requestOp', params: ({ context }): OpRequest => ({ op: 'changeRate', input: pipelineInput({ context }) }) },
               exit: 'cancelOp',
           on: {
-            ...onDone('changeRate', (ctx, event) => finishRate(ctx, event.hr, now(event))),
+            ...onDone('changeRate', (ctx, event) => finishRate(ctx, event.hr)),
             'platform.sourceShutdown': { actions: base.assign(({ context }) => ({ flags: context.flags | FLAG.SOURCE_SHUTDOWN })) },
           },
         },

@@ -48,11 +48,13 @@ export function planCommand(ctx: SessionContext): CommandPlan | undefined {
       return NOW(complete(ctx, [sessionEvent(ME.MESessionTopologiesCleared, HR.S_OK)], { ...removeQueued(ctx), flags }));
     }
     case 'Start': {
-      if (sourceShutdown || s === 'fresh' || s === 'closed' || !ctx.current) return NOW(reject(ctx, HR.MF_E_INVALIDREQUEST));
+      if (sourceShutdown || s === 'fresh' || s === 'closed') return NOW(reject(ctx, HR.MF_E_INVALIDREQUEST));
       const seekTo = command.position.vt === 'VT_I8' ? command.position.value : null;
       if (s === 'started' && seekTo === null) {
         return NOW(complete(ctx, [sessionEvent(ME.MESessionStarted, HR.S_OK, undefined, { [EVENT_ATTR.PRESENTATION_TIME_OFFSET]: 0 })]));
       }
+      // Started or paused with the presentation cleared under it (CLEAR_CURRENT): nothing to start.
+      if (!ctx.current) return NOW(reject(ctx, HR.MF_E_INVALIDREQUEST));
       if ((s === 'started' || s === 'paused') && seekTo !== null && seekTo > topologyDuration(ctx.current)) {
         return NOW(reject(ctx, HR.MF_E_INVALID_POSITION));
       }
@@ -71,7 +73,7 @@ export function planCommand(ctx: SessionContext): CommandPlan | undefined {
     case 'Close':
       if (sourceShutdown) return NOW(reject(ctx, HR.MF_E_SHUTDOWN));
       if (s === 'closed') return NOW(reject(ctx, HR.MF_E_INVALIDREQUEST, removeQueued(ctx)));
-      if (s === 'fresh') return NOW(closed(ctx, HR.S_OK, false));
+      if (s === 'fresh') return NOW(closed(ctx, HR.S_OK));
       return { run: 'closing' };
     case 'SetRate':
       if (sourceShutdown) return NOW(reject(ctx, HR.MF_E_SHUTDOWN));
@@ -154,32 +156,40 @@ export function finishStartSinks(ctx: SessionContext, hr: HResult, now: number):
   return complete(ctx, [...capsChange(ctx.caps, caps), started], { caps, clock, settled: 'started' });
 }
 
-/** The pipeline paused: the clock pauses and PAUSE is lost (spec §2.4). A failure still forces PA. */
-export function finishPause(ctx: SessionContext, hr: HResult, now: number): Partial<SessionContext> {
-  if (hr === HR.MF_E_SHUTDOWN) return sourceShutdown(ctx);
+/** Pausing begins with the clock (Windows: OnClockPause before SourcePause, T:10928). */
+export function pauseClock(ctx: SessionContext, now: number): Partial<SessionContext> {
   const step = applyClockCommand(ctx.clock, 'Pause', now);
+  return succeeded(step.hr) ? { clock: step.clock } : {};
+}
+
+/**
+ * Stopping begins with the clock: its time is read for MF_SESSION_APPROX_EVENT_OCCURRENCE_TIME,
+ * then it stops, before sinks and sources (spec §2.5).
+ */
+export function stopClock(ctx: SessionContext, now: number): Partial<SessionContext> {
+  const step = applyClockCommand(ctx.clock, 'Stop', now);
+  return { stopTime: clockTime(ctx.clock, now), ...(succeeded(step.hr) ? { clock: step.clock } : {}) };
+}
+
+/** The pipeline paused: PAUSE is lost (spec §2.4). A failure still forces PA. */
+export function finishPause(ctx: SessionContext, hr: HResult): Partial<SessionContext> {
+  if (hr === HR.MF_E_SHUTDOWN) return sourceShutdown(ctx);
   const caps = ctx.caps & ~SESSIONCAP.PAUSE;
-  return complete(ctx, [...capsChange(ctx.caps, caps), sessionEvent(ME.MESessionPaused, hr)], {
-    caps,
-    clock: succeeded(step.hr) ? step.clock : ctx.clock,
-    settled: 'paused',
-  });
+  return complete(ctx, [...capsChange(ctx.caps, caps), sessionEvent(ME.MESessionPaused, hr)], { caps, settled: 'paused' });
 }
 
 /** The pipeline stopped: MESessionStopped carries the clock time of the stop (spec §2.5). */
-export function finishStop(ctx: SessionContext, hr: HResult, now: number): Partial<SessionContext> {
+export function finishStop(ctx: SessionContext, hr: HResult): Partial<SessionContext> {
   if (hr === HR.MF_E_SHUTDOWN) return sourceShutdown(ctx);
-  return stopped(ctx, ME.MESessionStopped, hr, now, true);
+  return stopped(ctx, ME.MESessionStopped, hr, true);
 }
 
-function stopped(ctx: SessionContext, eventType: number, hr: HResult, now: number, completesCommand: boolean): Partial<SessionContext> {
-  const at = clockTime(ctx.clock, now);
-  const step = applyClockCommand(ctx.clock, 'Stop', now);
+/** The pipeline stopped (the clock already stopped, {@link stopClock}): PAUSE lost, the event carries the stop time. */
+function stopped(ctx: SessionContext, eventType: number, hr: HResult, completesCommand: boolean): Partial<SessionContext> {
   const caps = ctx.caps & ~SESSIONCAP.PAUSE;
-  const events = [...capsChange(ctx.caps, caps), sessionEvent(eventType, hr, undefined, { [EVENT_ATTR.APPROX_EVENT_OCCURRENCE_TIME]: at })];
+  const events = [...capsChange(ctx.caps, caps), sessionEvent(eventType, hr, undefined, { [EVENT_ATTR.APPROX_EVENT_OCCURRENCE_TIME]: ctx.stopTime })];
   const changes: Partial<SessionContext> = {
     caps,
-    clock: succeeded(step.hr) ? step.clock : ctx.clock,
     settled: 'stopped',
     topoStatus: ctx.current ? TOPOSTATUS.READY : TOPOSTATUS.INVALID,
     flags: ctx.flags & ~(FLAG.PRESENTATION_ENDING | FLAG.PRESENTATION_ENDED),
@@ -188,25 +198,25 @@ function stopped(ctx: SessionContext, eventType: number, hr: HResult, now: numbe
 }
 
 /** The pipeline closed (spec §2.6): START and SEEK are lost, queued topologies are removed. */
-export function finishClose(ctx: SessionContext, hr: HResult, now: number): Partial<SessionContext> {
+export function finishClose(ctx: SessionContext, hr: HResult): Partial<SessionContext> {
   if (hr === HR.MF_E_SHUTDOWN) return sourceShutdown(ctx);
-  return closed(ctx, hr, ctx.settled === 'started' || ctx.settled === 'paused', now);
+  return closed(ctx, hr);
 }
 
-function closed(ctx: SessionContext, hr: HResult, wasRunning: boolean, now = 0): Partial<SessionContext> {
-  const step = wasRunning ? applyClockCommand(ctx.clock, 'Stop', now) : undefined;
-  const caps = succeeded(hr) ? ctx.caps & ~(SESSIONCAP.PAUSE | SESSIONCAP.START | SESSIONCAP.SEEK) : ctx.caps & ~SESSIONCAP.PAUSE;
-  return complete(ctx, [...capsChange(ctx.caps, caps), sessionEvent(ME.MESessionClosed, hr)], {
+function closed(ctx: SessionContext, hr: HResult): Partial<SessionContext> {
+  // The stop chain drops PAUSE first, then a successful close drops START and SEEK: two changes.
+  const stopped = ctx.caps & ~SESSIONCAP.PAUSE;
+  const caps = succeeded(hr) ? stopped & ~(SESSIONCAP.START | SESSIONCAP.SEEK) : stopped;
+  return complete(ctx, [...capsChange(ctx.caps, stopped), ...capsChange(stopped, caps), sessionEvent(ME.MESessionClosed, hr)], {
     ...removeQueued(ctx),
     caps,
-    clock: step && succeeded(step.hr) ? step.clock : ctx.clock,
     settled: 'closed',
     flags: ctx.flags & ~(FLAG.PRESENTATION_ENDING | FLAG.PRESENTATION_ENDED),
   });
 }
 
 /** The pipeline answered a rate change (spec §2.16). */
-export function finishRate(ctx: SessionContext, hr: HResult, now: number): Partial<SessionContext> {
+export function finishRate(ctx: SessionContext, hr: HResult): Partial<SessionContext> {
   const command = headCommand(ctx);
   if (command?.kind !== 'SetRate') return {};
   if (hr === HR.MF_E_SHUTDOWN) return sourceShutdown(ctx);
@@ -274,9 +284,9 @@ export function beginEnding(ctx: SessionContext): Partial<SessionContext> {
 }
 
 /** The pipeline stopped at the end: PAUSE lost, the clock stops, MESessionEnded instead of MESessionStopped. */
-export function finishEnding(ctx: SessionContext, hr: HResult, now: number): Partial<SessionContext> {
+export function finishEnding(ctx: SessionContext, hr: HResult): Partial<SessionContext> {
   if (hr === HR.MF_E_SHUTDOWN) return sourceShutdown(ctx, false);
-  return stopped(ctx, ME.MESessionEnded, hr, now, false);
+  return stopped(ctx, ME.MESessionEnded, hr, false);
 }
 
 /** Whether the sinks' end-of-presentation is waiting for the session to be idle and started. */

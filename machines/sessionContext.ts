@@ -62,6 +62,8 @@ export interface SessionContext {
   readonly serial: number;
   /** How many topologies SetTopology accepted (the default TOPOID of the next is this + 1). */
   readonly topologiesSeen: number;
+  /** The clock time read when the last stop began (MF_SESSION_APPROX_EVENT_OCCURRENCE_TIME). */
+  readonly stopTime: number;
 }
 
 const EMPTY: readonly never[] = Object.freeze([]);
@@ -94,6 +96,7 @@ export function initialSessionContext(key = 0): SessionContext {
     flags: 0,
     serial: 0,
     topologiesSeen: 0,
+    stopTime: 0,
   };
 }
 
@@ -188,7 +191,9 @@ export function makeCurrent(ctx: SessionContext, topology: SessionTopology): { c
 
 /** Clears the presentation (`session_clear_presentation`): no current topology, status INVALID. */
 export function clearPresentation(ctx: SessionContext): Partial<SessionContext> {
-  const settled: SettledState = ctx.settled === 'closed' ? 'closed' : 'fresh';
+  // Only "stopped with a topology" becomes "no topology"; a running session stays started or paused
+  // (Wine clears the presentation without touching the session state, spec §2.1 step 3).
+  const settled: SettledState = ctx.settled === 'ready' || ctx.settled === 'stopped' ? 'fresh' : ctx.settled;
   return { current: null, topoStatus: TOPOSTATUS.INVALID, settled, flags: ctx.flags & ~(FLAG.PRESENTATION_ENDING | FLAG.PRESENTATION_ENDED) };
 }
 

@@ -1617,3 +1617,66 @@ describe('session clock through the session lifecycle (§6.1, research §7.3)', 
     expect(names).not.toContain('OnClockRestart');
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+// Cells the first version of the model got wrong (kept as regression tests)
+// ---------------------------------------------------------------------------------------------
+
+describe('regressions', () => {
+  it('Close while started drops PAUSE, then START and SEEK: two MESessionCapabilitiesChanged [WI S:3387, S:1291-1292]', () => {
+    const r = reach('started');
+    expect(r.h.Close()).toBe(HR.S_OK);
+    settle(r);
+    const events = drain(r.h);
+    const caps = ofType(events, ME.MESessionCapabilitiesChanged).map((e) => [e.attributes![EVENT_ATTR.SESSIONCAPS], e.attributes![EVENT_ATTR.SESSIONCAPS_DELTA]]);
+    const withPause = SESSIONCAP.START | SESSIONCAP.SEEK | SESSIONCAP.PAUSE | SESSIONCAP.DOES_NOT_USE_NETWORK;
+    expect(caps).toEqual([
+      [withPause & ~SESSIONCAP.PAUSE, SESSIONCAP.PAUSE],
+      [SESSIONCAP.DOES_NOT_USE_NETWORK, SESSIONCAP.START | SESSIONCAP.SEEK],
+    ]);
+    expect(events.at(-1)!.type).toBe(ME.MESessionClosed);
+  });
+
+  it('SetTopology(CLEAR_CURRENT) while started clears the presentation but leaves the session started [WI §2.1 step 2-3]', () => {
+    const r = reach('started');
+    expect(r.h.SetTopology(SETTOPOLOGY.CLEAR_CURRENT, null)).toBe(HR.S_OK);
+    settle(r);
+    expect(r.h.state).toBe('started');
+    expect(r.h.GetFullTopology(true).hr).toBe(HR.MF_E_INVALIDREQUEST);
+    drain(r.h);
+    expect(r.h.Pause()).toBe(HR.S_OK);
+    settle(r);
+    expect(completions(drain(r.h)).map((e) => [e.type, e.status])).toEqual([[ME.MESessionPaused, HR.S_OK]]);
+  });
+
+  it('SetTopology(IMMEDIATE) while started makes the new topology current and keeps the session started [WI §2.1 step 3]', () => {
+    const r = reach('started', { sources: { s1: {}, s2: {} }, sinks: { k1: {}, k2: {} } });
+    expect(r.h.SetTopology(SETTOPOLOGY.IMMEDIATE, topology('s2', 'k2'))).toBe(HR.S_OK);
+    settle(r);
+    expect(r.h.state).toBe('started');
+    expect(r.h.GetFullTopology(true)).toEqual({ hr: HR.S_OK, out: 'current' });
+  });
+
+  it('the clock pauses when pausing begins, before the sources answer [T:10928; WI S:1296-1311]', () => {
+    const r = reach('started');
+    r.h.Pause();
+    r.p.adapter.settle(); // the pause runs; the pipeline has not answered yet
+    expect(r.h.call({ type: 'clock.GetState' }).out).toBe('PAUSED');
+    expect(r.h.state).toBe('started');
+  });
+
+  it('MESessionStopped carries the clock time read when the stop began [WI S:1366-1367]', () => {
+    const r = reach('started');
+    r.p.clock.advanceBy(20_000_000);
+    const before = r.h.call<number>({ type: 'clock.GetTime' }).out!;
+    r.h.Stop();
+    settle(r);
+    const stopped = ofType(drain(r.h), ME.MESessionStopped)[0];
+    expect(stopped.attributes![EVENT_ATTR.APPROX_EVENT_OCCURRENCE_TIME]).toBe(before);
+  });
+
+  it('session GetRate with a NULL rate pointer fails with E_INVALIDARG, the clock\'s answer [WI research §7.1]', () => {
+    const r = reach('fresh');
+    expect(r.h.call({ type: 'rate.GetRate', nullRate: true }).hr).toBe(HR.E_INVALIDARG);
+  });
+});
