@@ -30,3 +30,11 @@ export * from './adapters/PlatformAdapter.js';
 export * from './adapters/idealAdapter.js';
 export * from './adapters/mock/createMockPlatform.js';
 export * from './adapters/mock/SimulatedClock.js';
+export * from './adapters/providePlatform.js';
+export * from './machines/idealPlatform.js';
+export * from './machines/clockCalls.js';
+
+// Scenarios as a library: what `mfchart run` does.
+export * from './verify/scenario/parseScenario.js';
+export * from './verify/scenario/runScenario.js';
+export * from './verify/scenario/runScenarioFiles.js';

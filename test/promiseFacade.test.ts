@@ -12,15 +12,9 @@ import type { PlatformAdapter } from '../adapters/PlatformAdapter.js';
 import { mediaSessionMachine } from '../machines/mediaSessionMachine.js';
 import { HR, HResultError, WAIT_TIMEOUT } from '../machines/hresult.js';
 import { ME, type MediaEventName } from '../machines/mediaEventType.js';
-import type { TopologySpec } from '../machines/types.js';
+import { sourceToSink } from './fixtures.js';
 
-const topology: TopologySpec = {
-  nodes: [
-    { id: 'src', type: 'source', source: 's1' },
-    { id: 'out', type: 'output', sink: 'k1' },
-  ],
-  links: [['src', 'out']],
-};
+const topology = sourceToSink;
 
 function mockSession(spec: MockPlatformSpec = {}) {
   const platform = createMockPlatform(spec);

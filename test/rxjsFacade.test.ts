@@ -8,15 +8,10 @@ import type { PlatformAdapter } from '../adapters/PlatformAdapter.js';
 import { mediaSessionMachine } from '../machines/mediaSessionMachine.js';
 import { HR } from '../machines/hresult.js';
 import { ME } from '../machines/mediaEventType.js';
-import type { MediaEvent, PublicState, TopologySpec } from '../machines/types.js';
+import type { MediaEvent, PublicState } from '../machines/types.js';
+import { sourceToSink } from './fixtures.js';
 
-const topology: TopologySpec = {
-  nodes: [
-    { id: 'src', type: 'source', source: 's1' },
-    { id: 'out', type: 'output', sink: 'k1' },
-  ],
-  links: [['src', 'out']],
-};
+const topology = sourceToSink;
 
 function mockSession() {
   const platform = createMockPlatform();

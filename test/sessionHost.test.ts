@@ -5,15 +5,9 @@ import { idealAdapter } from '../adapters/idealAdapter.js';
 import type { PlatformAdapter } from '../adapters/PlatformAdapter.js';
 import { mediaSessionMachine } from '../machines/mediaSessionMachine.js';
 import { HR } from '../machines/hresult.js';
-import type { TopologySpec } from '../machines/types.js';
+import { sourceToSink } from './fixtures.js';
 
-const topology: TopologySpec = {
-  nodes: [
-    { id: 'src', type: 'source', source: 's1' },
-    { id: 'out', type: 'output', sink: 'k1' },
-  ],
-  links: [['src', 'out']],
-};
+const topology = sourceToSink;
 
 /** An ideal platform whose Shutdown action throws, as a buggy adapter would. */
 const boomAdapter: PlatformAdapter = {
