@@ -2,7 +2,8 @@
 /**
  * The `mfchart` command.
  *
- *   mfchart run <file-or-dir>... [--adapter mock] [--json]
+ *   mfchart run <file-or-dir>... [--adapter mock[:fault,...]] [--fault NAME]... [--json]
+ *   mfchart verify ...            (cli/verifyCommand.ts)
  *
  * Exit codes: 0 every scenario passed, 1 some scenario failed, 2 bad input (an invalid scenario
  * file names the file, the step and the field; nothing is run from it).
@@ -11,15 +12,20 @@
 import { parseArgs } from 'node:util';
 import { ScenarioError } from '../verify/scenario/parseScenario.js';
 import { expandScenarioPaths, formatRunReport, loadScenarios, runScenarios, toRunReport } from '../verify/scenario/runScenarioFiles.js';
+import { parseAdapterSpec, sessionFactoryFor, type AdapterSpec } from '../verify/sut/adapterSpec.js';
 
-const USAGE = `usage: mfchart run <file-or-dir>... [--adapter mock] [--json]
+const USAGE = `usage: mfchart run <file-or-dir>... [--adapter mock[:fault,...]] [--fault NAME]... [--json]
+       mfchart verify [--adapter mock[:fault,...]] [--fault NAME]... [--runs N] [--seed S] [--mode async|scheduled|both]
+                      [--json] [--out DIR] [--accept FILE] [--depth N]
 
 commands:
-  run   play scenario files (a directory means every *.json in it, sorted by name)
+  run     play scenario files (a directory means every *.json in it, sorted by name)
+  verify  differential testing of an adapter against the model (see README)
 
-exit codes: 0 all passed, 1 a scenario failed, 2 invalid input`;
+--adapter mock:<fault> or --fault <fault> plants a contract fault of the mock
+(second-shutdown-ok, stop-after-close-ok, event-after-shutdown, lost-completion, swapped-completions).
 
-const ADAPTERS = ['mock'];
+exit codes: 0 all passed, 1 a scenario failed / a divergence, 2 invalid input`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -27,20 +33,25 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE + '\n');
     return command === undefined ? 2 : 0;
   }
+  // Loaded on demand: verify needs fast-check, a plain `run` does not.
+  if (command === 'verify') return (await import('./verifyCommand.js')).runVerifyCommand(rest);
   if (command !== 'run') {
     process.stderr.write(`mfchart: unknown command ${JSON.stringify(command)}\n${USAGE}\n`);
     return 2;
   }
   let parsed;
   try {
-    parsed = parseArgs({ args: rest, allowPositionals: true, options: { adapter: { type: 'string', default: 'mock' }, json: { type: 'boolean', default: false } } });
+    parsed = parseArgs({ args: rest, allowPositionals: true, options: { adapter: { type: 'string', default: 'mock' }, fault: { type: 'string', multiple: true }, json: { type: 'boolean', default: false } } });
   } catch (error) {
     process.stderr.write(`mfchart run: ${(error as Error).message}\n`);
     return 2;
   }
   const { values, positionals } = parsed;
-  if (!ADAPTERS.includes(values.adapter!)) {
-    process.stderr.write(`mfchart run: unknown adapter ${JSON.stringify(values.adapter)} (available: ${ADAPTERS.join(', ')})\n`);
+  let adapter: AdapterSpec;
+  try {
+    adapter = parseAdapterSpec(values.adapter!, values.fault ?? []);
+  } catch (error) {
+    process.stderr.write(`mfchart run: ${(error as Error).message}\n`);
     return 2;
   }
   if (positionals.length === 0) {
@@ -57,7 +68,7 @@ async function main(argv: string[]): Promise<number> {
     }
     throw error;
   }
-  const results = await runScenarios(scenarios);
+  const results = await runScenarios(scenarios, { createSession: sessionFactoryFor(adapter) });
   process.stdout.write(values.json ? JSON.stringify(toRunReport(results), null, 2) + '\n' : formatRunReport(results) + '\n');
   return results.every((result) => result.pass) ? 0 : 1;
 }

@@ -11,7 +11,7 @@ import { clockTime, type ClockData } from '../../machines/clockTable.js';
 import { presentationClockMachine, type PresentationClockMachine } from '../../machines/presentationClockMachine.js';
 import type { ClockCallEvent, SessionCallEvent } from '../../machines/sessionEvents.js';
 import type { MediaEvent, TopologySpec } from '../../machines/types.js';
-import { createSession, type CallResult, type MediaSessionHandle } from '../../actors/createSession.js';
+import { createSession, type CallResult, type MediaSessionHandle, type SessionOptions } from '../../actors/createSession.js';
 import { createMockPlatform, type MockPlatform } from '../../adapters/mock/createMockPlatform.js';
 import { toStartPosition, type CallStep, type ObserveStep, type Outcomes, type PlatformStep, type Scenario, type Step, type WaitStep } from './parseScenario.js';
 
@@ -37,10 +37,19 @@ export interface ScenarioResult {
 /** The callback name the runner subscribes with when it waits. */
 export const RUNNER_CALLBACK = '$runner';
 
+/** Options of {@link runScenario}. */
+export interface RunScenarioOptions {
+  /**
+   * Makes the session (default `createSession`). Adapter selection plugs in here, e.g. a session with
+   * planted contract faults (`verify/sut/adapterSpec.ts`: `sessionFactoryFor`).
+   */
+  createSession?: (options: SessionOptions) => MediaSessionHandle;
+}
+
 /** Runs a scenario on the mock platform (the only adapter scenarios can name today). */
-export async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
+export async function runScenario(scenario: Scenario, options: RunScenarioOptions = {}): Promise<ScenarioResult> {
   const platform = createMockPlatform(scenario.platform);
-  const run = new ScenarioRun(scenario, platform);
+  const run = new ScenarioRun(scenario, platform, options.createSession ?? createSession);
   const steps: StepResult[] = [];
   for (const step of scenario.steps) {
     platform.adapter.settle();
@@ -78,10 +87,12 @@ class ScenarioRun {
   #runnerInvoked = false;
   #runnerSubscribed = false;
   #lastPassedObject = 0;
+  readonly #makeSession: (options: SessionOptions) => MediaSessionHandle;
 
-  constructor(scenario: Scenario, platform: MockPlatform) {
+  constructor(scenario: Scenario, platform: MockPlatform, makeSession: (options: SessionOptions) => MediaSessionHandle) {
     this.#scenario = scenario;
     this.#platform = platform;
+    this.#makeSession = makeSession;
     for (const step of scenario.steps) if (step.kind === 'call' && step.method === 'SetTopology' && step.args.topology) this.#ensureObjects(step.args.topology as TopologySpec);
     const first = scenario.steps[0];
     const explicit = first?.kind === 'call' && (first.method === 'MFCreateMediaSession' || first.method === 'MFCreatePresentationClock');
@@ -105,7 +116,7 @@ class ScenarioRun {
   }
 
   #createSession(attributes: Record<string, unknown>): MediaSessionHandle {
-    const session = createSession({ adapter: this.#platform.adapter, attributes, id: this.#scenario.name });
+    const session = this.#makeSession({ adapter: this.#platform.adapter, attributes, id: this.#scenario.name });
     session.onCallback((invocation) => {
       if (invocation.callback === RUNNER_CALLBACK) this.#runnerInvoked = true;
     });

@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseScenario, ScenarioError, type Scenario } from './parseScenario.js';
-import { runScenario, type ScenarioResult } from './runScenario.js';
+import { runScenario, type RunScenarioOptions, type ScenarioResult } from './runScenario.js';
 
 /** The JSON report of `mfchart run --json`. */
 export interface RunReport {
@@ -47,10 +47,10 @@ export function loadScenarios(files: readonly string[]): Scenario[] {
   });
 }
 
-/** Runs scenarios one after another. */
-export async function runScenarios(scenarios: readonly Scenario[]): Promise<ScenarioResult[]> {
+/** Runs scenarios one after another (`options` selects the session factory, see {@link RunScenarioOptions}). */
+export async function runScenarios(scenarios: readonly Scenario[], options: RunScenarioOptions = {}): Promise<ScenarioResult[]> {
   const results: ScenarioResult[] = [];
-  for (const scenario of scenarios) results.push(await runScenario(scenario));
+  for (const scenario of scenarios) results.push(await runScenario(scenario, options));
   return results;
 }
 

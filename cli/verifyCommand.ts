@@ -1,0 +1,200 @@
+/**
+ * `mfchart verify`: differential testing of an adapter against the model (issue 3, items 2, 5, 7).
+ *
+ *   mfchart verify [--adapter mock[:fault,...]] [--fault NAME]... [--runs N] [--seed S]
+ *                  [--mode async|scheduled|both] [--json] [--out DIR] [--accept FILE] [--depth N]
+ *
+ * Plays `--runs` random orderings per mode on the model and on the adapter, shrinks the first
+ * divergence to a minimal ordering, writes it as a scenario into `--out`, and checks that the scenario
+ * passes on the model and fails on the adapter. Exit codes: 0 no divergence, 1 a divergence,
+ * 2 invalid input (or `--depth`, whose explorer is not wired yet).
+ * @module
+ */
+import { parseArgs } from 'node:util';
+import cliProgress from 'cli-progress';
+import { parseScenario } from '../verify/scenario/parseScenario.js';
+import { runScenario } from '../verify/scenario/runScenario.js';
+import { parseAdapterSpec, sessionFactoryFor, sutFactoryFor, type AdapterSpec } from '../verify/sut/adapterSpec.js';
+import { DEFAULT_PLATFORM } from '../verify/sut/modelSut.js';
+import { describeAction } from '../verify/sut/sutActions.js';
+import { loadAcceptedDivergences, type AcceptedDivergence } from '../verify/conformance/acceptedDivergences.js';
+import { formatDivergence } from '../verify/conformance/divergence.js';
+import { counterexampleScenario, writeCounterexample } from '../verify/conformance/counterexampleScenario.js';
+import { freshSeed, runConformance, type ConformanceMode, type ConformanceResult } from '../verify/conformance/runConformance.js';
+
+/** One line of usage. */
+export const VERIFY_USAGE = `mfchart verify [--adapter mock[:fault,...]] [--fault NAME]... [--runs N] [--seed S] [--mode async|scheduled|both] [--json] [--out DIR] [--accept FILE] [--depth N]`;
+
+/** Thrown by a hook whose implementation is not wired into `mfchart verify` yet. */
+export class NotWiredError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotWiredError';
+  }
+}
+
+/**
+ * Hook for the exhaustive bounded explorer (issue 3, item 1; `verify/explore/`). `--depth N` is
+ * accepted and handed here; until the lead wires the explorer in, it refuses to run rather than
+ * report results it did not compute.
+ */
+export async function exploreToDepth(depth: number, _adapter: AdapterSpec): Promise<never> {
+  throw new NotWiredError(`--depth ${depth}: the exhaustive explorer (verify/explore/) is not yet wired into mfchart verify; run without --depth for the differential run`);
+}
+
+/** A counterexample's scenario replayed with the scenario runner on both sides. */
+interface Replay {
+  /** Passes on the model. */
+  reference: boolean;
+  /** Passes on the adapter (false: the regression test catches the divergence). */
+  adapter: boolean;
+}
+
+/** One mode's outcome, as reported. */
+interface ModeReport {
+  result: ConformanceResult;
+  scenario?: string;
+  replay?: Replay;
+}
+
+/** Runs `mfchart verify` with its arguments; resolves with the exit code. */
+export async function runVerifyCommand(argv: string[]): Promise<number> {
+  const fail = (message: string) => (process.stderr.write(`mfchart verify: ${message}\n${VERIFY_USAGE}\n`), 2);
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        adapter: { type: 'string', default: 'mock' },
+        fault: { type: 'string', multiple: true },
+        runs: { type: 'string', default: '100' },
+        seed: { type: 'string' },
+        mode: { type: 'string', default: 'both' },
+        json: { type: 'boolean', default: false },
+        out: { type: 'string' },
+        accept: { type: 'string' },
+        depth: { type: 'string' },
+      },
+    }));
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+  let adapter: AdapterSpec;
+  try {
+    adapter = parseAdapterSpec(values.adapter!, values.fault ?? []);
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+  const runs = Number(values.runs);
+  if (!Number.isInteger(runs) || runs < 1) return fail(`--runs must be a positive integer, not ${JSON.stringify(values.runs)}`);
+  const seed = values.seed === undefined ? freshSeed() : Number(values.seed);
+  if (!Number.isInteger(seed)) return fail(`--seed must be an integer, not ${JSON.stringify(values.seed)}`);
+  const modes: ConformanceMode[] = values.mode === 'both' ? ['async', 'scheduled'] : values.mode === 'async' || values.mode === 'scheduled' ? [values.mode] : [];
+  if (modes.length === 0) return fail(`--mode must be async, scheduled or both, not ${JSON.stringify(values.mode)}`);
+  let accepted: AcceptedDivergence[] = [];
+  if (values.accept !== undefined) {
+    try {
+      accepted = loadAcceptedDivergences(values.accept);
+    } catch (error) {
+      return fail((error as Error).message);
+    }
+  }
+  if (values.depth !== undefined) {
+    const depth = Number(values.depth);
+    if (!Number.isInteger(depth) || depth < 1) return fail(`--depth must be a positive integer, not ${JSON.stringify(values.depth)}`);
+    try {
+      await exploreToDepth(depth, adapter);
+    } catch (error) {
+      if (error instanceof NotWiredError) return fail(error.message);
+      throw error;
+    }
+  }
+
+  const sut = sutFactoryFor(adapter);
+  const started = performance.now();
+  const reports: ModeReport[] = [];
+  // A progress bar only where someone watches: a terminal, and not when the output is JSON.
+  const bar = !values.json && process.stderr.isTTY ? new cliProgress.SingleBar({ format: '{mode} [{bar}] {value}/{total} orderings {phase}', stream: process.stderr }, cliProgress.Presets.shades_classic) : undefined;
+  for (const mode of modes) {
+    bar?.start(runs, 0, { mode, phase: '' });
+    const result = await runConformance({
+      sut,
+      runs,
+      seed,
+      mode,
+      accepted,
+      onProgress: ({ phase, done }) => (phase === 'run' ? bar?.update(done, { phase: '' }) : bar?.update({ phase: `shrinking (${done})` })),
+    });
+    bar?.stop();
+    const report: ModeReport = { result };
+    if (result.counterexample) {
+      const origin = { sut: sut.name, seed, mode, platform: DEFAULT_PLATFORM };
+      if (values.out !== undefined) report.scenario = writeCounterexample(values.out, result.counterexample, origin);
+      report.replay = await replayCounterexample(counterexampleScenario(result.counterexample, origin), adapter);
+    }
+    reports.push(report);
+  }
+  const durationMs = performance.now() - started;
+  process.stdout.write(values.json ? JSON.stringify(toJson(adapter, sut.name, seed, runs, reports, durationMs), null, 2) + '\n' : formatSummary(sut.name, seed, runs, reports, durationMs) + '\n');
+  return reports.some((report) => report.result.counterexample) ? 1 : 0;
+}
+
+/** Plays the written scenario on the model and on the adapter: it must pass on the first and fail on the second. */
+async function replayCounterexample(scenario: Record<string, unknown>, adapter: AdapterSpec): Promise<Replay> {
+  const parsed = parseScenario(JSON.stringify(scenario), '(counterexample)');
+  const reference = await runScenario(parsed);
+  const onAdapter = await runScenario(parsed, { createSession: sessionFactoryFor(adapter) });
+  return { reference: reference.pass, adapter: onAdapter.pass };
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const rate = (result: ConformanceResult) => Math.round((result.orderings + result.shrinkOrderings) / Math.max(result.durationMs / 1000, 1e-9));
+
+function formatSummary(sutName: string, seed: number, runs: number, reports: readonly ModeReport[], durationMs: number): string {
+  const lines = [`mfchart verify: ${sutName} against the model, seed ${seed}`];
+  for (const { result, scenario, replay } of reports) {
+    const head = `  ${result.mode.padEnd(9)} ${result.orderings} orderings (${result.actions} actions), ${seconds(result.durationMs)}, ${rate(result)} orderings/s`;
+    const ce = result.counterexample;
+    if (!ce) {
+      lines.push(`${head}: no divergence`);
+    } else {
+      lines.push(`${head}: DIVERGENCE, shrunk in ${result.shrinkOrderings} orderings to ${ce.calls} call${ce.calls === 1 ? '' : 's'}`);
+      lines.push(`    ${formatDivergence(ce.divergence)}`);
+      lines.push(`    ordering: ${ce.ordering.map(describeAction).join('; ')}`);
+      lines.push(`    replay:   mfchart verify --adapter ${sutName} --seed ${seed} --mode ${result.mode} --runs ${runs}`);
+      if (scenario) lines.push(`    scenario: ${scenario}`);
+      if (replay) lines.push(`    scenario replay: ${replay.reference ? 'passes' : 'FAILS'} on the model, ${replay.adapter ? 'PASSES' : 'fails'} on ${sutName}`);
+    }
+    for (const known of result.known) lines.push(`    known (accepted): ${known.count} × ${known.description} — e.g. ${formatDivergence(known.example)}`);
+  }
+  const orderings = reports.reduce((sum, { result }) => sum + result.orderings, 0);
+  const divergences = reports.filter(({ result }) => result.counterexample).length;
+  const known = reports.reduce((sum, { result }) => sum + result.known.reduce((n, k) => n + k.count, 0), 0);
+  lines.push(`orderings run: ${orderings}, divergences: ${divergences}, known: ${known}, time: ${seconds(durationMs)}`);
+  return lines.join('\n');
+}
+
+function toJson(adapter: AdapterSpec, sutName: string, seed: number, runs: number, reports: readonly ModeReport[], durationMs: number) {
+  return {
+    adapter: sutName,
+    faults: adapter.faults,
+    reference: 'model',
+    seed,
+    runs,
+    modes: reports.map(({ result, scenario, replay }) => ({
+      mode: result.mode,
+      orderings: result.orderings,
+      shrinkOrderings: result.shrinkOrderings,
+      actions: result.actions,
+      durationMs: Math.round(result.durationMs),
+      orderingsPerSecond: rate(result),
+      divergence: result.counterexample
+        ? { ...result.counterexample.divergence, calls: result.counterexample.calls, ordering: result.counterexample.ordering, fastCheck: result.counterexample.fastCheck, scenario: scenario ?? null, replay: replay ?? null }
+        : null,
+      known: result.known,
+    })),
+    orderings: reports.reduce((sum, { result }) => sum + result.orderings, 0),
+    divergences: reports.filter(({ result }) => result.counterexample).length,
+    durationMs: Math.round(durationMs),
+  };
+}
