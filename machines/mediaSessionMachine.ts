@@ -180,10 +180,12 @@ function enqueue(ctx: SessionContext, event: SessionCallEvent): CallOutcome {
     case 'session.SetTopology': {
       const hr = checkTopology(event.topology);
       if (hr !== HR.S_OK) return { reply: replyWith(hr) };
+      // Both identities are reserved now, so a SetTopology queued meanwhile never reuses the clone's.
       const passedObject = ctx.serial + 1;
+      const resolvedObject = ctx.serial + 2;
       const topoId = event.topology?.topoId ?? ctx.topologiesSeen + 1;
-      command = { kind: 'SetTopology', flags: event.flags, topology: event.topology, passedObject, topoId };
-      counters = { serial: passedObject, topologiesSeen: event.topology ? ctx.topologiesSeen + 1 : ctx.topologiesSeen };
+      command = { kind: 'SetTopology', flags: event.flags, topology: event.topology, passedObject, resolvedObject, topoId };
+      counters = { serial: resolvedObject, topologiesSeen: event.topology ? ctx.topologiesSeen + 1 : ctx.topologiesSeen };
       break;
     }
     case 'session.Start':
@@ -334,7 +336,7 @@ function resolveInput(context: SessionContext): ResolveInput {
     noResolution: (command.flags & SETTOPOLOGY.NORESOLUTION) !== 0,
     topoId: command.topoId,
     passedObject: command.passedObject,
-    resolvedObject: context.serial + 1,
+    resolvedObject: command.resolvedObject,
   };
 }
 
@@ -453,10 +455,7 @@ export const mediaSessionMachine = base.createMachine({
             params: ({ context }): OpRequest => ({ op: 'resolveTopology', input: resolveInput(context) }),
           },
           on: {
-            ...onDone('resolveTopology', (ctx, event) => ({
-              ...finishSetTopology(ctx, event.hr, event.topology),
-              serial: Math.max(ctx.serial, event.topology?.object ?? 0),
-            })),
+            ...onDone('resolveTopology', (ctx, event) => finishSetTopology(ctx, event.hr, event.topology)),
             'platform.sourceShutdown': { actions: base.assign(({ context }) => ({ flags: context.flags | FLAG.SOURCE_SHUTDOWN })) },
           },
         },

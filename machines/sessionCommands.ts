@@ -11,6 +11,7 @@ import { applyClockCommand, applyClockRate, clockTime, type ClockData } from './
 import { topologyCanPreroll, topologyDuration } from './capabilities.js';
 import {
   FLAG,
+  COMPLETION_EVENT,
   capsChange,
   clearPresentation,
   complete,
@@ -90,7 +91,9 @@ export function planCommand(ctx: SessionContext): CommandPlan | undefined {
 function planSetTopology(ctx: SessionContext, command: Extract<Command, { kind: 'SetTopology' }>): CommandPlan {
   const flags = ctx.flags & ~FLAG.SOURCE_SHUTDOWN;
   if (command.flags & SETTOPOLOGY.CLEAR_CURRENT) {
-    const clearsCurrent = command.topology === null || (ctx.current !== null && ctx.current.passedObject === command.passedObject);
+    // The same topology object again: the one passed before, known here by its TOPOID (decisions #10).
+    const sameAsCurrent = ctx.current !== null && command.topology !== null && command.topology.topoId !== undefined && command.topology.topoId === ctx.current.topoId;
+    const clearsCurrent = command.topology === null || sameAsCurrent;
     if (!clearsCurrent) return NOW(reject(ctx, HR.S_FALSE, { flags }));
     return NOW(complete(ctx, [sessionEvent(ME.MESessionTopologySet, HR.S_OK)], { ...clearPresentation(ctx), flags }));
   }
@@ -243,15 +246,17 @@ export function sourceShutdown(ctx: SessionContext, executing: boolean = true): 
   const cleared = { ...clearPresentation(ctx), flags };
   const stopClock = (clock: ClockData) => (clock.state === 'RUNNING' || clock.state === 'PAUSED' ? { ...clock, state: 'STOPPED' as const, anchorTime: 0 } : clock);
   const caps = ctx.caps & ~SESSIONCAP.PAUSE;
+  // The command in progress fails with its table status; losing PAUSE is a capability change too.
+  const fail = (status: HResult, changes: Partial<SessionContext>) =>
+    complete(ctx, [...capsChange(ctx.caps, caps), sessionEvent(COMPLETION_EVENT[command!.kind], status)], { ...changes, caps, clock: stopClock(ctx.clock) });
   switch (command?.kind) {
     case 'Start':
-      return reject(ctx, HR.MF_E_INVALIDREQUEST, { ...cleared, settled: 'fresh', caps, clock: stopClock(ctx.clock) });
+      return fail(HR.MF_E_INVALIDREQUEST, { ...cleared, settled: 'fresh' });
     case 'Pause':
-      return reject(ctx, HR.MF_E_SHUTDOWN, { ...cleared, settled: 'fresh', caps, clock: stopClock(ctx.clock) });
     case 'Stop':
-      return reject(ctx, HR.MF_E_SHUTDOWN, { ...cleared, settled: 'fresh', caps, clock: stopClock(ctx.clock) });
+      return fail(HR.MF_E_SHUTDOWN, { ...cleared, settled: 'fresh' });
     case 'Close':
-      return reject(ctx, HR.MF_E_SHUTDOWN, { ...cleared, ...removeQueued(ctx), settled: 'closed', caps, clock: stopClock(ctx.clock) });
+      return fail(HR.MF_E_SHUTDOWN, { ...cleared, ...removeQueued(ctx), settled: 'closed' });
     default:
       if (!executing && (ctx.settled === 'started' || ctx.settled === 'paused')) {
         return {

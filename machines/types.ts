@@ -116,7 +116,16 @@ export type StartPosition = null | { vt: 'VT_EMPTY' } | { vt: 'VT_I8'; value: nu
 
 /** A control command waiting in, or at the head of, the session's command queue (spec §1.3). */
 export type Command =
-  | { kind: 'SetTopology'; flags: number; topology: TopologySpec | null; passedObject: number; topoId: number }
+  | {
+      kind: 'SetTopology';
+      flags: number;
+      topology: TopologySpec | null;
+      /** Identity of the object passed in. */
+      passedObject: number;
+      /** Identity reserved for its resolved clone. */
+      resolvedObject: number;
+      topoId: number;
+    }
   | { kind: 'ClearTopologies' }
   | { kind: 'Start'; position: { vt: 'VT_EMPTY' } | { vt: 'VT_I8'; value: number } }
   | { kind: 'Pause' }

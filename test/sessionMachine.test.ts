@@ -1679,4 +1679,47 @@ describe('regressions', () => {
     const r = reach('fresh');
     expect(r.h.call({ type: 'rate.GetRate', nullRate: true }).hr).toBe(HR.E_INVALIDARG);
   });
+
+  it('a source dying while Pause runs queues MESessionCapabilitiesChanged(−PAUSE) before MESessionPaused(MF_E_SHUTDOWN) [§6.2, §2.17]', () => {
+    const r = reach('started');
+    r.h.Pause();
+    r.p.adapter.settle();
+    r.p.shutdownSource('s1');
+    settle(r);
+    const events = drain(r.h);
+    const tail = events.slice(-2).map((e) => [e.type, e.status, e.attributes?.[EVENT_ATTR.SESSIONCAPS_DELTA]]);
+    expect(tail).toEqual([
+      [ME.MESessionCapabilitiesChanged, HR.S_OK, SESSIONCAP.PAUSE],
+      [ME.MESessionPaused, HR.MF_E_SHUTDOWN, undefined],
+    ]);
+  });
+
+  it('a topology queued while another resolves gets its own identity, never the resolved clone\'s', () => {
+    const r = rig({ sources: { s1: {}, s2: {} }, sinks: { k1: {}, k2: {} } });
+    r.h.SetTopology(0, topology('s1', 'k1'));
+    r.h.SetTopology(0, topology('s2', 'k2'));
+    settle(r);
+    const values = ofType(drain(r.h), ME.MESessionTopologySet).map((e) => e.value as { object: number; passedObject: number });
+    const identities = values.flatMap((v) => [v.passedObject, v.object]);
+    expect(identities).toHaveLength(4);
+    expect(new Set(identities).size).toBe(4);
+  });
+
+  it('SetTopology(CLEAR_CURRENT) with the current topology (same TOPOID) clears it; another topology gets S_FALSE [§2.1 step 2]', () => {
+    const r = rig();
+    r.h.SetTopology(0, topology('s1', 'k1', { topoId: 7 }));
+    settle(r);
+    r.h.Stop();
+    settle(r);
+    drain(r.h);
+    r.h.SetTopology(SETTOPOLOGY.CLEAR_CURRENT, topology('s1', 'k1', { topoId: 8 }));
+    settle(r);
+    expect(ofType(drain(r.h), ME.MESessionTopologySet).map((e) => e.status)).toEqual([HR.S_FALSE]);
+    expect(r.h.GetFullTopology(true).hr).toBe(HR.S_OK);
+    r.h.SetTopology(SETTOPOLOGY.CLEAR_CURRENT, topology('s1', 'k1', { topoId: 7 }));
+    settle(r);
+    expect(ofType(drain(r.h), ME.MESessionTopologySet).map((e) => e.status)).toEqual([HR.S_OK]);
+    expect(r.h.GetFullTopology(true).hr).toBe(HR.MF_E_INVALIDREQUEST);
+    expect(r.h.state).toBe('fresh');
+  });
 });

@@ -86,7 +86,6 @@ class ScenarioRun {
   #clock: 'session' | Actor<PresentationClockMachine> | undefined;
   #runnerInvoked = false;
   #runnerSubscribed = false;
-  #lastPassedObject = 0;
   readonly #makeSession: (options: SessionOptions) => MediaSessionHandle;
 
   constructor(scenario: Scenario, platform: MockPlatform, makeSession: (options: SessionOptions) => MediaSessionHandle) {
@@ -180,7 +179,6 @@ class ScenarioRun {
     const event = toSessionEvent(step);
     if (event.type === 'session.GetEvent' && (event.flags & 1) === 0) return this.#blockingGetEvent(session);
     const result = session.call(event);
-    if (event.type === 'session.SetTopology' && event.topology && result.hr === HR.S_OK) this.#lastPassedObject = session.context.serial;
     if (event.type === 'session.GetClock' && result.hr === HR.S_OK) this.#clock = 'session';
     return result;
   }
@@ -315,7 +313,7 @@ class ScenarioRun {
       const pass = step.status?.timeout === true;
       return { ...base, pass, expected, actual: 'TIMEOUT', ...(pass ? {} : { message: `no ${step.event} arrived within ${step.timeoutMs} ms` }) };
     }
-    const actual: Record<string, unknown> = { event: eventName(event.type), status: hrText(event.status), value: valueText(event, this.#lastPassedObject) };
+    const actual: Record<string, unknown> = { event: eventName(event.type), status: hrText(event.status), value: valueText(event) };
     if (event.attributes) actual.attributes = event.attributes;
     const problems: string[] = [];
     if (step.status && !step.status.hrs.includes(event.status)) problems.push(`status ${hrText(event.status)}, expected ${step.status.text.join(' or ')}`);
@@ -402,12 +400,13 @@ function parseStatus(text: string): HResult | undefined {
   return (HR as Record<string, number>)[text];
 }
 
-function valueText(event: MediaEvent, lastPassed: number): unknown {
+/** The event value as a scenario names it; a topology is "same" when it is the very object the application passed. */
+function valueText(event: MediaEvent): unknown {
   switch (event.value.vt) {
     case 'VT_EMPTY':
       return 'VT_EMPTY';
     case 'VT_UNKNOWN':
-      return event.value.object === lastPassed ? 'same-topology' : 'other-topology';
+      return event.value.object === event.value.passedObject ? 'same-topology' : 'other-topology';
     case 'VT_R4':
       return { VT_R4: event.value.value };
     case 'VT_UI8':
