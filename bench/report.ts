@@ -6,6 +6,7 @@ import type { HeapLayer, HeapResult } from './heap.js';
 import type { LifecycleResult } from './lifecycle.js';
 import type { RateOptions, RateResult } from './harness.js';
 import type { Step, ThroughputResult } from './throughput.js';
+import type { ExplorerMeasurement } from './explore.js';
 
 /** Where and with what the run happened. */
 export interface Environment {
@@ -28,11 +29,13 @@ export interface Results {
   readonly heap: HeapResult;
   readonly lifecycle: LifecycleResult;
   readonly lifecycleOptions: RateOptions;
+  readonly explorer: ExplorerMeasurement;
+  readonly conformance: readonly { mode: string; orderingsPerSec: number; orderings: number; actions: number }[];
   readonly seconds: number;
 }
 
 /** Targets of the figures (ratios against the same-run baseline). */
-export const TARGETS = { throughputMin: 0.5, heapMax: 2 } as const;
+export const TARGETS = { throughputMin: 0.5, heapMax: 2, explorerMin: 100, depth8MaxMs: 10_000 } as const;
 
 const GIB = 2 ** 30;
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -140,6 +143,9 @@ export function renderMarkdown(r: Results): string {
     `| 1 | Method calls/s through a session (mock adapter) | ${int(t.session.perSecond)} | ${int(t.bare.perSecond)} (bare actor, same transitions) | ${fixed(d.throughputRatio, 3)}× | ≥ ${TARGETS.throughputMin}× | ${verdict(d.throughputPass)} |`,
     `| 2 | Heap per idle session (session host) | ${bytesText(h.session)} | ${bytesText(h.bare)} (bare actor) | ${fixed(d.heapRatio)}× | ≤ ${TARGETS.heapMax}× | ${verdict(d.heapPass)} |`,
     `| 3 | Sessions created + shut down + released /s (session host) | ${int(l.session.perSecond)} | ${int(l.bare.perSecond)} (bare create/start/stop) | ${fixed(d.lifecycleRatio, 3)}× | none set | — (informational) |`,
+    `| 4 | Table-explorer transitions/s | ${int(r.explorer.tableTransitionsPerSec)} | ${int(r.explorer.xstateTransitionsPerSec)} (XState \`transition()\` per step) | ${int(r.explorer.ratio)}× | ≥ ${TARGETS.explorerMin}× | ${verdict(r.explorer.ratio >= TARGETS.explorerMin)} |`,
+    `| 5 | Depth-8 exploration over the whole alphabet | ${fixed(r.explorer.depth8Ms / 1000, 2)} s | — | — | < ${TARGETS.depth8MaxMs / 1000} s | ${verdict(r.explorer.depth8Ms < TARGETS.depth8MaxMs)} |`,
+    ...r.conformance.map((c) => `| 6 | fast-check orderings/s (${c.mode}, mock vs model) | ${int(c.orderingsPerSec)} | — | — | none set | — (informational) |`),
     '',
     `Projection: **1 M idle sessions need ${gib(d.million)} of JS heap** — ${d.fitsMemory ? 'fits in' : 'does NOT fit in'} this machine's ${gib(env.totalMemory)} of memory,`,
     `and ${d.fitsHeapLimit ? 'fits under' : `exceeds`} V8's default heap limit here (${gib(env.heapLimit)})${d.fitsHeapLimit ? '' : ': such a process needs `node --max-old-space-size=…`'}.`,
@@ -215,6 +221,23 @@ export function renderMarkdown(r: Results): string {
     '',
     ...rateTable([l.session, l.plain, l.machineActor, l.bare], l.bare, 'sessions'),
     '',
+    '## 4–5. Exhaustive explorer',
+    '',
+    'The statechart compiled into a transition table (one command at a time, up to 10 queued events, expanded to depth 8:',
+    `${int(r.explorer.states)} states), then a seeded walk of the same (state, input) pairs run on the table and through XState\'s pure`,
+    '`transition()` (`bench/explore.ts`). The depth-8 figure is `exploreTable` over every ordering of the whole alphabet on that',
+    `table: ${r.explorer.orderings.toLocaleString('en-US')} orderings, invariants checked on every transition; the table\'s compile time is not in it`,
+    '(`mfchart verify` prints it; about 5 s for this setting).',
+    '',
+    '## 6. fast-check differential orderings',
+    '',
+    '`runConformance` with the mock (through the contract-fault wrapper, no fault selected) against the model: 1000 random',
+    'orderings per mode (seed 42), each played on both, synchronous HRESULTs and events compared.',
+    '',
+    '| mode | orderings | actions | orderings/s |',
+    '|---|---:|---:|---:|',
+    ...r.conformance.map((c) => `| ${c.mode} | ${int(c.orderings)} | ${int(c.actions)} | ${int(c.orderingsPerSec)} |`),
+    '',
   ];
   return lines.join('\n');
 }
@@ -229,6 +252,9 @@ export function renderSummary(r: Results): string {
     `2. heap/idle session:   ${int(h.session)} B vs bare ${int(h.bare)} B = ${fixed(d.heapRatio)}× (target ≤ ${TARGETS.heapMax}×) ${d.heapPass ? 'PASS' : 'FAIL'}`,
     `   1 M idle sessions: ${gib(d.million)} (${d.fitsMemory ? 'fits' : 'does not fit'} in ${gib(env.totalMemory)} RAM; ${d.fitsHeapLimit ? 'under' : 'over'} the ${gib(env.heapLimit)} heap limit)`,
     `3. create/shutdown/release per s: ${int(l.session.perSecond)} vs bare ${int(l.bare.perSecond)} = ${fixed(d.lifecycleRatio, 3)}× (no target)`,
+    `4. table explorer: ${int(r.explorer.tableTransitionsPerSec)} vs XState transition() ${int(r.explorer.xstateTransitionsPerSec)} transitions/s = ${int(r.explorer.ratio)}× (target ≥ ${TARGETS.explorerMin}×) ${r.explorer.ratio >= TARGETS.explorerMin ? 'PASS' : 'FAIL'}`,
+    `5. depth-8 exploration: ${fixed(r.explorer.depth8Ms / 1000, 2)} s (target < ${TARGETS.depth8MaxMs / 1000} s) ${r.explorer.depth8Ms < TARGETS.depth8MaxMs ? 'PASS' : 'FAIL'}`,
+    `6. fast-check orderings/s: ${r.conformance.map((c) => `${c.mode} ${int(c.orderingsPerSec)}`).join(', ')}`,
     'Details: BENCHMARKS.md',
   ].join('\n');
 }

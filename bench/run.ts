@@ -14,6 +14,9 @@ import { measureHeap } from './heap.js';
 import { measureLifecycle } from './lifecycle.js';
 import { measureThroughput } from './throughput.js';
 import { renderMarkdown, renderSummary, type Environment } from './report.js';
+import { measureExplorer } from './explore.js';
+import { runConformance } from '../verify/conformance/runConformance.js';
+import { mockSut } from '../verify/sut/modelSut.js';
 
 /** Sessions (and baseline actors) per heap row. */
 const HEAP_COUNT = 100_000;
@@ -39,7 +42,18 @@ function environment(): Environment {
   };
 }
 
-function main(): void {
+/** fast-check orderings/s of the differential run (the mock through the fault wrapper against the model). */
+async function measureConformance(): Promise<{ mode: string; orderingsPerSec: number; orderings: number; actions: number }[]> {
+  const rows = [];
+  for (const mode of ['async', 'scheduled'] as const) {
+    const result = await runConformance({ sut: mockSut(), runs: 1000, seed: 42, mode });
+    if (result.counterexample) throw new Error(`the mock diverged from the model (${mode}): the bench measures a correct run`);
+    rows.push({ mode, orderingsPerSec: result.orderings / (result.durationMs / 1000), orderings: result.orderings, actions: result.actions });
+  }
+  return rows;
+}
+
+async function main(): Promise<void> {
   const started = performance.now();
   fullGc(); // fails early without --expose-gc
   const env = environment();
@@ -52,6 +66,10 @@ function main(): void {
   const throughput = measureThroughput(THROUGHPUT);
   log('create / shutdown / release…');
   const lifecycle = measureLifecycle(LIFECYCLE);
+  log('exhaustive explorer (table vs XState transition(), depth 8)…');
+  const explorer = measureExplorer();
+  log('fast-check differential orderings…');
+  const conformance = await measureConformance();
 
   const results = {
     env,
@@ -60,10 +78,15 @@ function main(): void {
     throughputOptions: THROUGHPUT,
     lifecycle,
     lifecycleOptions: LIFECYCLE,
+    explorer,
+    conformance,
     seconds: (performance.now() - started) / 1000,
   };
   writeFileSync(OUTPUT, renderMarkdown(results));
   console.log(renderSummary(results));
 }
 
-main();
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

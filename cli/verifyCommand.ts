@@ -4,13 +4,19 @@
  *   mfchart verify [--adapter mock[:fault,...]] [--fault NAME]... [--runs N] [--seed S]
  *                  [--mode async|scheduled|both] [--json] [--out DIR] [--accept FILE] [--depth N]
  *
- * Plays `--runs` random orderings per mode on the model and on the adapter, shrinks the first
- * divergence to a minimal ordering, writes it as a scenario into `--out`, and checks that the scenario
- * passes on the model and fails on the adapter. Exit codes: 0 no divergence, 1 a divergence,
- * 2 invalid input (or `--depth`, whose explorer is not wired yet).
+ * First explores the model exhaustively to `--depth` (default 8; 0 skips it): every ordering of the
+ * input alphabet under bounds, the invariant library checked on each transition, coverage of
+ * state × method × outcome. Then plays `--runs` random orderings per mode on the model and on the
+ * adapter, shrinks the first divergence to a minimal ordering, writes it as a scenario into `--out`,
+ * and checks that the scenario passes on the model and fails on the adapter. Exit codes: 0 nothing
+ * found, 1 an invariant violation or a divergence, 2 invalid input.
  * @module
  */
 import { parseArgs } from 'node:util';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { verifyModel, verifyModelJson, verifyModelText, type VerifyModelResult } from '../verify/explore/verifyModel.js';
+import { coverageJson, coverageText } from '../verify/explore/coverage.js';
 import cliProgress from 'cli-progress';
 import { parseScenario } from '../verify/scenario/parseScenario.js';
 import { runScenario } from '../verify/scenario/runScenario.js';
@@ -24,23 +30,6 @@ import { freshSeed, runConformance, type ConformanceMode, type ConformanceResult
 
 /** One line of usage. */
 export const VERIFY_USAGE = `mfchart verify [--adapter mock[:fault,...]] [--fault NAME]... [--runs N] [--seed S] [--mode async|scheduled|both] [--json] [--out DIR] [--accept FILE] [--depth N]`;
-
-/** Thrown by a hook whose implementation is not wired into `mfchart verify` yet. */
-export class NotWiredError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'NotWiredError';
-  }
-}
-
-/**
- * Hook for the exhaustive bounded explorer (issue 3, item 1; `verify/explore/`). `--depth N` is
- * accepted and handed here; until the lead wires the explorer in, it refuses to run rather than
- * report results it did not compute.
- */
-export async function exploreToDepth(depth: number, _adapter: AdapterSpec): Promise<never> {
-  throw new NotWiredError(`--depth ${depth}: the exhaustive explorer (verify/explore/) is not yet wired into mfchart verify; run without --depth for the differential run`);
-}
 
 /** A counterexample's scenario replayed with the scenario runner on both sides. */
 interface Replay {
@@ -73,7 +62,7 @@ export async function runVerifyCommand(argv: string[]): Promise<number> {
         json: { type: 'boolean', default: false },
         out: { type: 'string' },
         accept: { type: 'string' },
-        depth: { type: 'string' },
+        depth: { type: 'string', default: '8' },
       },
     }));
   } catch (error) {
@@ -99,15 +88,16 @@ export async function runVerifyCommand(argv: string[]): Promise<number> {
       return fail((error as Error).message);
     }
   }
-  if (values.depth !== undefined) {
-    const depth = Number(values.depth);
-    if (!Number.isInteger(depth) || depth < 1) return fail(`--depth must be a positive integer, not ${JSON.stringify(values.depth)}`);
-    try {
-      await exploreToDepth(depth, adapter);
-    } catch (error) {
-      if (error instanceof NotWiredError) return fail(error.message);
-      throw error;
-    }
+  const depth = Number(values.depth);
+  if (!Number.isInteger(depth) || depth < 0) return fail(`--depth must be a whole number (0 skips the exhaustive exploration), not ${JSON.stringify(values.depth)}`);
+
+  // The exhaustive half checks the model itself: every ordering to the depth, invariants, coverage.
+  let explored: VerifyModelResult | undefined;
+  if (depth > 0) {
+    const note = !values.json && process.stderr.isTTY ? (text: string) => process.stderr.write(`\r\x1b[K${text}`) : undefined;
+    explored = verifyModel({ depth, onPhase: (phase, setting) => note?.(`exhaustive: ${phase === 'compile' ? 'compiling' : 'exploring'} (${setting.label})…`) });
+    note?.('');
+    if (!values.json) process.stdout.write(verifyModelText(explored) + '\n');
   }
 
   const sut = sutFactoryFor(adapter);
@@ -135,8 +125,19 @@ export async function runVerifyCommand(argv: string[]): Promise<number> {
     reports.push(report);
   }
   const durationMs = performance.now() - started;
-  process.stdout.write(values.json ? JSON.stringify(toJson(adapter, sut.name, seed, runs, reports, durationMs), null, 2) + '\n' : formatSummary(sut.name, seed, runs, reports, durationMs) + '\n');
-  return reports.some((report) => report.result.counterexample) ? 1 : 0;
+  if (values.json) {
+    const json = { ...toJson(adapter, sut.name, seed, runs, reports, durationMs), exhaustive: explored ? verifyModelJson(explored) : null };
+    process.stdout.write(JSON.stringify(json, null, 2) + '\n');
+  } else {
+    process.stdout.write(formatSummary(sut.name, seed, runs, reports, durationMs) + '\n');
+  }
+  if (values.out !== undefined && explored) {
+    mkdirSync(values.out, { recursive: true });
+    writeFileSync(join(values.out, 'coverage.json'), coverageJson(explored.coverage) + '\n');
+    writeFileSync(join(values.out, 'coverage.txt'), coverageText(explored.coverage) + '\n');
+  }
+  const violated = (explored?.violations.length ?? 0) > 0;
+  return violated || reports.some((report) => report.result.counterexample) ? 1 : 0;
 }
 
 /** Plays the written scenario on the model and on the adapter: it must pass on the first and fail on the second. */

@@ -4,7 +4,7 @@
  * accepted divergence is reported as known (library and CLI), and `mfchart verify` exits as documented.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -89,7 +89,7 @@ describe('accepted divergences', () => {
 
 describe('mfchart verify', () => {
   it('exits 0 on the mock with a summary of orderings, divergences and time', () => {
-    const result = cli(['verify', '--runs', '100', '--seed', '1']);
+    const result = cli(['verify', '--runs', '100', '--seed', '1', '--depth', '0']);
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toContain('mfchart verify: mock against the model, seed 1');
     expect(result.stdout.trim().split('\n').at(-1)).toMatch(/^orderings run: 200, divergences: 0, known: 0, time: [\d.]+ s$/);
@@ -97,7 +97,7 @@ describe('mfchart verify', () => {
 
   it('exits 1 on a divergence, writes the counterexample into --out, and reports it as JSON', () => {
     const out = tmp();
-    const result = cli(['verify', '--adapter', 'mock', '--fault', 'event-after-shutdown', '--runs', '200', '--seed', '3', '--out', out, '--json']);
+    const result = cli(['verify', '--adapter', 'mock', '--fault', 'event-after-shutdown', '--runs', '200', '--seed', '3', '--out', out, '--json', '--depth', '0']);
     expect(result.status, result.stderr).toBe(1);
     const report = JSON.parse(result.stdout);
     expect(report.divergences).toBe(2);
@@ -108,11 +108,22 @@ describe('mfchart verify', () => {
     expect(readdirSync(out)).toHaveLength(2);
   });
 
-  it('exits 2 for an unknown fault, and for --depth until the explorer is wired', () => {
+  it('exits 2 for an unknown fault and for a depth that is not a whole number', () => {
     expect(cli(['verify', '--adapter', 'mock:nope']).stderr).toContain('unknown fault "nope"');
-    const depth = cli(['verify', '--depth', '8']);
+    const depth = cli(['verify', '--depth', 'deep']);
     expect(depth.status).toBe(2);
-    expect(depth.stderr).toContain('not yet wired');
+    expect(depth.stderr).toContain('--depth must be a whole number');
     expect(depth.stdout).toBe('');
+  });
+
+  it('explores the model exhaustively first: invariants hold, coverage is written to --out', () => {
+    const out = tmp();
+    const result = cli(['verify', '--depth', '4', '--runs', '20', '--seed', '2', '--out', out]);
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/exhaustive: every ordering of \d+ inputs to depth 4/);
+    expect(result.stdout).toMatch(/invariants: 8 checked .*, 0 violated/);
+    expect(readdirSync(out).sort()).toEqual(['coverage.json', 'coverage.txt']);
+    const coverage = JSON.parse(readFileSync(join(out, 'coverage.json'), 'utf8'));
+    expect(coverage.statesReached).toEqual(expect.arrayContaining(['fresh', 'ready', 'closed', 'shutdown']));
   });
 });
