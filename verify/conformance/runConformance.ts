@@ -33,6 +33,8 @@ export interface ConformanceOptions {
   mode?: ConformanceMode;
   /** Known platform differences, reported as known. */
   accepted?: readonly AcceptedDivergence[];
+  /** Whether orderings may shut sources down and end streams from outside (default true). */
+  sourceEvents?: boolean;
   /** Longest ordering, in commands (default 25). */
   maxCommands?: number;
   /** Called after each ordering; `phase` is `shrink` once a divergence is being minimised. */
@@ -117,7 +119,8 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   };
 
   const started = performance.now();
-  const commands = fc.commands(mode === 'async' ? asyncCommandArbs() : scheduledCommandArbs(), { maxCommands });
+  const sourceEvents = options.sourceEvents ?? true;
+  const commands = fc.commands(mode === 'async' ? asyncCommandArbs(sourceEvents) : scheduledCommandArbs(sourceEvents), { maxCommands });
   const details =
     mode === 'async'
       ? await fc.check(

@@ -21,8 +21,8 @@ export interface CallOutcome {
 export interface SessionUnderTest {
   /** What it is: `model`, `mock:lost-completion`, ... */
   readonly name: string;
-  /** The session itself: its methods are the IMFMediaSession surface. */
-  readonly session: MediaSessionHandle;
+  /** The session handle, when the SUT is one of ours (your own implementation need not have one). */
+  readonly session?: MediaSessionHandle;
   /** The platform section the SUT was built from (a written counterexample carries it). */
   readonly platformSpec: MockPlatformSpec;
   /** The public state (scenario format, "Public state names"). */
