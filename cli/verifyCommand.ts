@@ -17,6 +17,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { verifyModel, verifyModelJson, verifyModelText, type VerifyModelResult } from '../verify/explore/verifyModel.js';
 import { coverageJson, coverageText } from '../verify/explore/coverage.js';
+import { frontierOrderings, orderingsFromTable } from '../verify/conformance/frontierOrderings.js';
 import cliProgress from 'cli-progress';
 import { parseScenario } from '../verify/scenario/parseScenario.js';
 import { runScenario } from '../verify/scenario/runScenario.js';
@@ -101,18 +102,21 @@ export async function runVerifyCommand(argv: string[]): Promise<number> {
   }
 
   const sut = sutFactoryFor(adapter);
+  // The exhaustive frontier goes first: a shortest ordering to every kind of state the model reaches.
+  const examples = explored ? orderingsFromTable(explored.tables[0]) : frontierOrderings();
   const started = performance.now();
   const reports: ModeReport[] = [];
   // A progress bar only where someone watches: a terminal, and not when the output is JSON.
   const bar = !values.json && process.stderr.isTTY ? new cliProgress.SingleBar({ format: '{mode} [{bar}] {value}/{total} orderings {phase}', stream: process.stderr }, cliProgress.Presets.shades_classic) : undefined;
   for (const mode of modes) {
-    bar?.start(runs, 0, { mode, phase: '' });
+    bar?.start(runs + (mode === 'async' ? examples.length : 0), 0, { mode, phase: '' });
     const result = await runConformance({
       sut,
       runs,
       seed,
       mode,
       accepted,
+      examples: mode === 'async' ? examples : [],
       onProgress: ({ phase, done }) => (phase === 'run' ? bar?.update(done, { phase: '' }) : bar?.update({ phase: `shrinking (${done})` })),
     });
     bar?.stop();
@@ -126,10 +130,10 @@ export async function runVerifyCommand(argv: string[]): Promise<number> {
   }
   const durationMs = performance.now() - started;
   if (values.json) {
-    const json = { ...toJson(adapter, sut.name, seed, runs, reports, durationMs), exhaustive: explored ? verifyModelJson(explored) : null };
+    const json = { ...toJson(adapter, sut.name, seed, runs, reports, durationMs), frontierOrderings: examples.length, exhaustive: explored ? verifyModelJson(explored) : null };
     process.stdout.write(JSON.stringify(json, null, 2) + '\n');
   } else {
-    process.stdout.write(formatSummary(sut.name, seed, runs, reports, durationMs) + '\n');
+    process.stdout.write(formatSummary(sut.name, seed, runs, reports, durationMs, examples.length) + '\n');
   }
   if (values.out !== undefined && explored) {
     mkdirSync(values.out, { recursive: true });
@@ -151,8 +155,8 @@ async function replayCounterexample(scenario: Record<string, unknown>, adapter: 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const rate = (result: ConformanceResult) => Math.round((result.orderings + result.shrinkOrderings) / Math.max(result.durationMs / 1000, 1e-9));
 
-function formatSummary(sutName: string, seed: number, runs: number, reports: readonly ModeReport[], durationMs: number): string {
-  const lines = [`mfchart verify: ${sutName} against the model, seed ${seed}`];
+function formatSummary(sutName: string, seed: number, runs: number, reports: readonly ModeReport[], durationMs: number, frontier: number): string {
+  const lines = [`mfchart verify: ${sutName} against the model, seed ${seed} (async runs first play ${frontier} frontier orderings from the exhaustive table)`];
   for (const { result, scenario, replay } of reports) {
     const head = `  ${result.mode.padEnd(9)} ${result.orderings} orderings (${result.actions} actions), ${seconds(result.durationMs)}, ${rate(result)} orderings/s`;
     const ce = result.counterexample;

@@ -14,7 +14,7 @@ import type { AcceptedDivergence } from './acceptedDivergences.js';
 import { Lockstep, type LockstepStep } from './lockstep.js';
 import { playOrdering } from './playOrdering.js';
 import type { Divergence } from './divergence.js';
-import { asyncCommandArbs, assertNoDivergence, DivergenceError, scheduledCommandArbs, type NoModel } from './conformanceCommands.js';
+import { ApplyCommand, asyncCommandArbs, assertNoDivergence, DivergenceError, scheduledCommandArbs, type ConformanceReal, type NoModel } from './conformanceCommands.js';
 
 /** How orderings are generated and played. */
 export type ConformanceMode = 'async' | 'scheduled';
@@ -33,6 +33,11 @@ export interface ConformanceOptions {
   mode?: ConformanceMode;
   /** Known platform differences, reported as known. */
   accepted?: readonly AcceptedDivergence[];
+  /**
+   * Orderings played first, before any random one (async mode): typically the exhaustive explorer's
+   * frontier ({@link frontierOrderings}), so every state the model reaches is visited on the SUT.
+   */
+  examples?: readonly (readonly SutAction[])[];
   /** Whether orderings may shut sources down and end streams from outside (default true). */
   sourceEvents?: boolean;
   /** Longest ordering, in commands (default 25). */
@@ -132,7 +137,8 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
               settle(pair);
             }
           }),
-          { numRuns: runs, seed },
+          // fast-check counts examples within numRuns: the random orderings come on top of them.
+          { numRuns: runs + (options.examples?.length ?? 0), seed, examples: (options.examples ?? []).map((ordering): [Iterable<fc.AsyncCommand<NoModel, ConformanceReal>>] => [ordering.map((action) => new ApplyCommand(action))]) },
         )
       : await fc.check(
           fc.asyncProperty(fc.scheduler(), commands, async (scheduler, cmds) => {

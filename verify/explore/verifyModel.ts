@@ -10,7 +10,7 @@
  * @module
  */
 import { ALPHABET, type AlphabetInput } from './alphabet.js';
-import { compileTable, type CompileOptions } from './compileTable.js';
+import { compileTable, type CompileOptions, type TransitionTable } from './compileTable.js';
 import { exploreTable, type Violation } from './exploreTable.js';
 import { createCoverage, type CoverageReport } from './coverage.js';
 import { INVARIANTS, type Invariant } from '../invariants/index.js';
@@ -66,6 +66,8 @@ export interface VerifyModelResult {
   readonly coverage: CoverageReport;
   readonly orderings: bigint;
   readonly ms: number;
+  /** The compiled tables, one per setting (the differential run takes its frontier from them). */
+  readonly tables: readonly TransitionTable[];
 }
 
 /** Explores the model exhaustively to `depth` under each bound setting. */
@@ -76,11 +78,13 @@ export function verifyModel(options: VerifyModelOptions = {}): VerifyModelResult
   const invariants = options.invariants ?? INVARIANTS;
   const coverage = createCoverage(alphabet);
   const settings: SettingResult[] = [];
+  const tables: TransitionTable[] = [];
   const seen = new Map<string, Violation>();
   for (const setting of options.bounds ?? DEFAULT_BOUNDS) {
     options.onPhase?.('compile', setting);
     const compile: CompileOptions = { alphabet, machine: options.machine, maxDepth: depth, maxCommands: setting.maxCommands, maxEvents: setting.maxEvents };
     const table = compileTable(compile);
+    tables.push(table);
     options.onPhase?.('explore', setting);
     const result = exploreTable(table, { depth, invariants, onTransition: coverage.add });
     for (const violation of result.violations) {
@@ -108,6 +112,7 @@ export function verifyModel(options: VerifyModelOptions = {}): VerifyModelResult
     coverage: coverage.report(),
     orderings: settings.reduce((sum, s) => sum + s.orderings, 0n),
     ms: performance.now() - started,
+    tables,
   };
 }
 
