@@ -6,12 +6,9 @@ import * as mf from '../actors/fp-ts.js';
 import { EventTimeoutError, MediaEventError } from '../actors/promise.js';
 import { createSession } from '../actors/createSession.js';
 import { createMockPlatform, type MockPlatformSpec } from '../adapters/mock/createMockPlatform.js';
-import { idealAdapter } from '../adapters/idealAdapter.js';
-import type { PlatformAdapter } from '../adapters/PlatformAdapter.js';
-import { mediaSessionMachine } from '../machines/mediaSessionMachine.js';
 import { HR, HResultError, WAIT_TIMEOUT } from '../machines/hresult.js';
 import { ME } from '../machines/mediaEventType.js';
-import { sourceToSink } from './fixtures.js';
+import { sourceToSink, faultingAdapter } from './fixtures.js';
 
 const topology = sourceToSink;
 
@@ -68,17 +65,7 @@ describe('fp-ts facade: calls', () => {
   });
 
   it('is Left with E_UNEXPECTED when the call faults the session actor', async () => {
-    const boom: PlatformAdapter = {
-      ...idealAdapter,
-      machine: mediaSessionMachine.provide({
-        actions: {
-          shutdownPipeline: () => {
-            throw new Error('boom');
-          },
-        },
-      }),
-    };
-    const handle = createSession({ adapter: boom });
+    const handle = createSession({ adapter: faultingAdapter });
     expect(leftOf(await mf.shutdown(handle)()).hr).toBe(HR.E_UNEXPECTED);
   });
 });

@@ -7,12 +7,9 @@ import {
 } from '../actors/promise.js';
 import { createSession } from '../actors/createSession.js';
 import { createMockPlatform, type MockPlatformSpec } from '../adapters/mock/createMockPlatform.js';
-import { idealAdapter } from '../adapters/idealAdapter.js';
-import type { PlatformAdapter } from '../adapters/PlatformAdapter.js';
-import { mediaSessionMachine } from '../machines/mediaSessionMachine.js';
 import { HR, HResultError, WAIT_TIMEOUT } from '../machines/hresult.js';
 import { ME, type MediaEventName } from '../machines/mediaEventType.js';
-import { sourceToSink } from './fixtures.js';
+import { sourceToSink, faultingAdapter } from './fixtures.js';
 
 const topology = sourceToSink;
 
@@ -60,17 +57,7 @@ describe('promise facade: methods', () => {
   });
 
   it('answers E_UNEXPECTED from a faulted session instead of its stale reply', async () => {
-    const boom: PlatformAdapter = {
-      ...idealAdapter,
-      machine: mediaSessionMachine.provide({
-        actions: {
-          shutdownPipeline: () => {
-            throw new Error('boom');
-          },
-        },
-      }),
-    };
-    const session = createPromiseSession(createSession({ adapter: boom }));
+    const session = createPromiseSession(createSession({ adapter: faultingAdapter }));
     await expect(session.Shutdown()).resolves.toBe(HR.E_UNEXPECTED);
     expect(session.handle.fault).toBe('boom');
     await expect(session.Start()).resolves.toBe(HR.E_UNEXPECTED);

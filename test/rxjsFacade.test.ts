@@ -3,13 +3,10 @@ import { firstValueFrom, lastValueFrom, toArray, type Observable } from 'rxjs';
 import { SessionFaultError, events$, records$, state$ } from '../actors/rxjs.js';
 import { createSession, type MediaSessionHandle, type SessionRecord } from '../actors/createSession.js';
 import { createMockPlatform } from '../adapters/mock/createMockPlatform.js';
-import { idealAdapter } from '../adapters/idealAdapter.js';
-import type { PlatformAdapter } from '../adapters/PlatformAdapter.js';
-import { mediaSessionMachine } from '../machines/mediaSessionMachine.js';
 import { HR } from '../machines/hresult.js';
 import { ME } from '../machines/mediaEventType.js';
 import type { MediaEvent, PublicState } from '../machines/types.js';
-import { sourceToSink } from './fixtures.js';
+import { sourceToSink, faultingAdapter } from './fixtures.js';
 
 const topology = sourceToSink;
 
@@ -35,16 +32,6 @@ async function playToStarted(platform: ReturnType<typeof createMockPlatform>, ha
   expect(await platform.adapter.waitUntil(() => handle.state === 'started', 10_000_000)).toBe(true);
 }
 
-const boomAdapter: PlatformAdapter = {
-  ...idealAdapter,
-  machine: mediaSessionMachine.provide({
-    actions: {
-      shutdownPipeline: () => {
-        throw new Error('boom');
-      },
-    },
-  }),
-};
 
 describe('rxjs facade: state$', () => {
   it('emits the current state first, then each change as Start runs through the pipeline', async () => {
@@ -92,7 +79,7 @@ describe('rxjs facade: state$', () => {
   });
 
   it('errors with SessionFaultError when the actor dies on an adapter error', () => {
-    const handle = createSession({ adapter: boomAdapter });
+    const handle = createSession({ adapter: faultingAdapter });
     const { seen } = collect(state$(handle));
     handle.Shutdown();
     expect(seen.error).toBeInstanceOf(SessionFaultError);
@@ -157,7 +144,7 @@ describe('rxjs facade: records$', () => {
   });
 
   it('emits the fault record, then errors', () => {
-    const handle = createSession({ adapter: boomAdapter });
+    const handle = createSession({ adapter: faultingAdapter });
     const { seen } = collect(records$(handle));
     handle.Shutdown();
     expect(seen.values.some((record) => record.kind === 'fault' && record.message === 'boom')).toBe(true);

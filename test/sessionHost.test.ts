@@ -1,26 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { createSessionHost, type SessionFault, type SessionLeak } from '../actors/createSessionHost.js';
 import { createMockPlatform } from '../adapters/mock/createMockPlatform.js';
-import { idealAdapter } from '../adapters/idealAdapter.js';
-import type { PlatformAdapter } from '../adapters/PlatformAdapter.js';
-import { mediaSessionMachine } from '../machines/mediaSessionMachine.js';
 import { HR } from '../machines/hresult.js';
-import { sourceToSink } from './fixtures.js';
+import { sourceToSink, faultingAdapter } from './fixtures.js';
 
 const topology = sourceToSink;
 
 /** An ideal platform whose Shutdown action throws, as a buggy adapter would. */
-const boomAdapter: PlatformAdapter = {
-  ...idealAdapter,
-  name: 'boom',
-  machine: mediaSessionMachine.provide({
-    actions: {
-      shutdownPipeline: () => {
-        throw new Error('boom');
-      },
-    },
-  }),
-};
 
 describe('session host: create, find, list', () => {
   it('gives sessions unique ids and finds them by id', () => {
@@ -159,7 +145,7 @@ describe('session host: release and leak detection', () => {
 
 describe('session host: supervision', () => {
   it('reports an actor error to onFault with the session id and message, and keeps working', () => {
-    const host = createSessionHost({ adapter: boomAdapter });
+    const host = createSessionHost({ adapter: faultingAdapter });
     const faults: SessionFault[] = [];
     host.onFault((fault) => faults.push(fault));
     const doomed = host.create({ id: 'doomed' });
@@ -186,7 +172,7 @@ describe('session host: supervision', () => {
   });
 
   it('shutdownAll releases a faulted session, reports it as faulted and carries on', () => {
-    const host = createSessionHost({ adapter: boomAdapter });
+    const host = createSessionHost({ adapter: faultingAdapter });
     const faults: string[] = [];
     host.onFault((fault) => faults.push(fault.id));
     host.create({ id: 'a' });
