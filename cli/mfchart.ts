@@ -4,6 +4,7 @@
  *
  *   mfchart run <file-or-dir>... [--adapter mock[:fault,...]] [--fault NAME]... [--json]
  *   mfchart verify ...            (cli/verifyCommand.ts)
+ *   mfchart diagram ...           (cli/diagramCommand.ts)
  *
  * Exit codes: 0 every scenario passed, 1 some scenario failed, 2 bad input (an invalid scenario
  * file names the file, the step and the field; nothing is run from it).
@@ -17,10 +18,12 @@ import { parseAdapterSpec, sessionFactoryFor, type AdapterSpec } from '../verify
 const USAGE = `usage: mfchart run <file-or-dir>... [--adapter mock[:fault,...]] [--fault NAME]... [--json]
        mfchart verify [--adapter mock[:fault,...]] [--fault NAME]... [--runs N] [--seed S] [--mode async|scheduled|both]
                       [--json] [--out DIR] [--accept FILE] [--depth N]
+       mfchart diagram [--format mermaid|dot|scxml] [session|clock]
 
 commands:
   run     play scenario files (a directory means every *.json in it, sorted by name)
   verify  differential testing of an adapter against the model (see README)
+  diagram print a statechart (Mermaid, DOT or SCXML) drawn from its definition
 
 --adapter mock:<fault> or --fault <fault> plants a contract fault of the mock
 (second-shutdown-ok, stop-after-close-ok, event-after-shutdown, lost-completion, swapped-completions).
@@ -35,6 +38,7 @@ async function main(argv: string[]): Promise<number> {
   }
   // Loaded on demand: verify needs fast-check, a plain `run` does not.
   if (command === 'verify') return (await import('./verifyCommand.js')).runVerifyCommand(rest);
+  if (command === 'diagram') return (await import('./diagramCommand.js')).runDiagramCommand(rest);
   if (command !== 'run') {
     process.stderr.write(`mfchart: unknown command ${JSON.stringify(command)}\n${USAGE}\n`);
     return 2;
