@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createMachine, type AnyStateMachine, type AnyStateNode } from 'xstate';
+import { createMachine, setup, type AnyStateMachine, type AnyStateNode } from 'xstate';
 import {
   DIAGRAM_FORMATS,
   DIAGRAM_MACHINES,
@@ -235,7 +235,20 @@ describe('targetless transitions do not drown the diagram', () => {
   });
 
   it('names guards with their parameters', () => {
-    expect(toMermaid(readChart(DIAGRAM_MACHINES.find((entry) => entry.name === 'clock')!.machine))).toContain('route --> RUNNING : [clockIn(RUNNING)]');
+    const machine = setup({ guards: { levelIs: (_args, _params: { level: string }) => true } }).createMachine({
+      initial: 'low',
+      states: { low: { on: { go: { guard: { type: 'levelIs', params: { level: 'high' } }, target: 'high' } } }, high: {} },
+    });
+    expect(toMermaid(readChart(machine))).toContain('low --> high : go [levelIs(high)]');
+  });
+
+  it('draws the clock as its state-change table: allowed commands move, refused ones do not', () => {
+    const clock = toMermaid(readChart(DIAGRAM_MACHINES.find((entry) => entry.name === 'clock')!.machine));
+    expect(clock).toContain('STOPPED --> RUNNING : clock.Start [hasTimeSource]');
+    expect(clock).toContain('PAUSED --> STOPPED : clock.Stop [hasTimeSource]');
+    // Pause while stopped is MF_E_INVALIDREQUEST, Stop while stopped MF_E_CLOCK_STATE_ALREADY_SET: no edge.
+    expect(clock).not.toContain('STOPPED --> PAUSED');
+    expect(clock).not.toContain('STOPPED --> STOPPED');
   });
 });
 
