@@ -249,10 +249,22 @@ const base = setup({
   guards: {
     callbackDue: ({ context }) => context.sub !== null && !context.sub.invoked && context.events.length > 0,
     endIsDue: ({ context }) => endIsDue(context),
+    /** The outcome `via` computes leaves the session in `state` (see `settling`). */
+    landsIn: ({ context, event }, params: { state: SettledState; via: string }) => {
+      const landing = LANDINGS.get(params.via)!;
+      return (landing.when === undefined || landing.when(context, event)) && (landing.memo(context, event).settled ?? context.settled) === params.state;
+    },
+    commandWaiting: ({ context }) => context.commands.length > 0,
+    commandRunsIn: ({ context }, params: { state: CommandState }) => context.commands.length > 0 && headPlan(context)?.run === params.state,
+    presentationEnding: ({ context }) => (context.flags & FLAG.PRESENTATION_ENDING) !== 0,
+    sourcesStarted: ({ event }) => event.type === 'platform.done' && event.op === 'startSources' && (event as Done).fault === undefined && event.hr < 0x80000000,
   },
 });
 
 type Changes = (ctx: SessionContext, event: SessionMachineEvent) => Partial<SessionContext>;
+
+/** The landing computations of {@link settling}, by name (what the `landsIn` guard evaluates). */
+const LANDINGS = new Map<string, { memo: Changes; when?: (ctx: SessionContext, event: SessionMachineEvent) => boolean }>();
 
 /**
  * Transitions that apply `changes` and land straight in the settled state the changes leave the
@@ -260,7 +272,7 @@ type Changes = (ctx: SessionContext, event: SessionMachineEvent) => Partial<Sess
  * completion costs one microstep). The changes are computed once per (context, event) pair: the
  * guards of one transition list are evaluated in a row on the same pair.
  */
-function settling(changes: Changes, when?: (ctx: SessionContext, event: SessionMachineEvent) => boolean) {
+function settling(via: string, changes: Changes, when?: (ctx: SessionContext, event: SessionMachineEvent) => boolean) {
   let lastContext: SessionContext | undefined;
   let lastEvent: SessionMachineEvent | undefined;
   let lastChanges: Partial<SessionContext> = {};
@@ -272,9 +284,11 @@ function settling(changes: Changes, when?: (ctx: SessionContext, event: SessionM
     }
     return lastChanges;
   };
+  if (LANDINGS.has(via)) throw new Error(`two landings named ${via}: give each its own name`);
+  LANDINGS.set(via, { memo, when });
   return SETTLED.map((state) => ({
-    guard: ({ context, event }: { context: SessionContext; event: SessionMachineEvent }) =>
-      (when === undefined || when(context, event)) && (memo(context, event).settled ?? context.settled) === state,
+    // A named guard, so diagrams read `[landsIn(stopped, stopPipeline)]`.
+    guard: { type: 'landsIn' as const, params: { state, via } },
     target: `#mfSession.alive.${state}`,
     actions: base.assign(({ context, event }) => memo(context, event)),
   }));
@@ -297,6 +311,7 @@ function headPlan(ctx: SessionContext) {
  */
 const dispatch = [
   ...settling(
+    'runNow',
     (ctx) => {
       const p = headPlan(ctx);
       return p?.run === 'now' ? p.changes : {};
@@ -304,7 +319,7 @@ const dispatch = [
     (ctx) => ctx.commands.length > 0 && headPlan(ctx)?.run === 'now',
   ),
   ...(['settingTopology', 'starting', 'pausing', 'stopping', 'closing', 'changingRate'] as const).map((state) => ({
-    guard: ({ context }: { context: SessionContext }) => context.commands.length > 0 && headPlan(context)?.run === state,
+    guard: { type: 'commandRunsIn' as const, params: { state } },
     target: `#mfSession.alive.${state}`,
   })),
 ];
@@ -312,9 +327,10 @@ const dispatch = [
 const now = (event: SessionMachineEvent) => event.now ?? 0;
 
 /** A pipeline operation's outcome; an adapter fault (`fault`) adds MEError before the completion event. */
-function onDone(op: PlatformOp, finish: (ctx: SessionContext, event: Done) => Partial<SessionContext>) {
+function onDone(op: PlatformOp, finish: (ctx: SessionContext, event: Done) => Partial<SessionContext>, name: string = op) {
   return {
     'platform.done': settling(
+      name,
       (context, event) => {
         const done = event as Done;
         return done.fault !== undefined ? adapterFailure(context, done.hr) : finish(context, done);
@@ -325,7 +341,11 @@ function onDone(op: PlatformOp, finish: (ctx: SessionContext, event: Done) => Pa
 }
 
 /** A source shut down from outside, while a command runs (`executing`) or not. */
-const onSourceShutdown = (executing: boolean) => ({ 'platform.sourceShutdown': settling((context) => sourceShutdown(context, executing)) });
+const SOURCE_SHUTDOWN = {
+  idle: settling('sourceShutdown', (context) => sourceShutdown(context, false)),
+  running: settling('sourceShutdown(running)', (context) => sourceShutdown(context, true)),
+};
+const onSourceShutdown = (executing: boolean) => ({ 'platform.sourceShutdown': executing ? SOURCE_SHUTDOWN.running : SOURCE_SHUTDOWN.idle });
 
 /** Input of the resolveTopology operation for the head SetTopology. */
 function resolveInput(context: SessionContext): ResolveInput {
@@ -355,7 +375,7 @@ const pipelineInput = ({ context }: { context: SessionContext }): PipelineInput 
 });
 
 /** Idle settled states check one guard per microstep; a waiting command goes through `dispatch`. */
-const commandWaiting = { guard: ({ context }: { context: SessionContext }) => context.commands.length > 0, target: '#mfSession.alive.dispatch' };
+const commandWaiting = { guard: 'commandWaiting' as const, target: '#mfSession.alive.dispatch' };
 const settled = () => ({ always: commandWaiting });
 
 /** The IMFMediaSession statechart. */
@@ -423,7 +443,7 @@ export const mediaSessionMachine = base.createMachine({
           ],
         },
         'platform.presentationEnded': {
-          guard: ({ context }) => (context.flags & FLAG.PRESENTATION_ENDING) !== 0,
+          guard: 'presentationEnding',
           actions: base.assign(({ context }) => ({ flags: context.flags | FLAG.PRESENTATION_ENDED })),
         },
       },
@@ -441,7 +461,7 @@ export const mediaSessionMachine = base.createMachine({
           ],
           exit: 'cancelOp',
           on: {
-            ...onDone('stopPipeline', (ctx, event) => finishEnding(ctx, event.hr)),
+            ...onDone('stopPipeline', (ctx, event) => finishEnding(ctx, event.hr), 'ending'),
             ...onSourceShutdown(false),
           },
         },
@@ -469,7 +489,7 @@ export const mediaSessionMachine = base.createMachine({
               on: {
                 'platform.done': [
                   {
-                    guard: ({ event }) => event.type === 'platform.done' && event.op === 'startSources' && !(event as Done).fault && finishIsOk(event),
+                    guard: 'sourcesStarted',
                     target: 'sinks',
                     actions: base.assign(({ context, event }) => finishStartSources(context, (event as Done).hr).changes),
                   },
@@ -538,9 +558,6 @@ export const mediaSessionMachine = base.createMachine({
   },
 });
 
-function finishIsOk(event: SessionMachineEvent): boolean {
-  return event.type === 'platform.done' && event.hr < 0x80000000;
-}
 
 /** The type of the session statechart. */
 export type MediaSessionMachine = typeof mediaSessionMachine;

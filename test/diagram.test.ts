@@ -298,12 +298,12 @@ describe('mfchart diagram', () => {
   it('--help prints the usage and exits 0', () => {
     const io = capture();
     expect(runDiagramCommand(['--help'], io)).toBe(0);
-    expect(io.out()).toContain('usage: mfchart diagram [--format mermaid|dot|scxml] [session|clock]');
+    expect(io.out()).toContain(`usage: mfchart diagram [--format mermaid|dot|scxml] [${DIAGRAM_MACHINES.map((m) => m.name).join('|')}]`);
   });
 
   it.each([
     [['--format', 'png'], 'unknown format "png" (expected one of mermaid|dot|scxml)'],
-    [['quantum'], 'unknown machine "quantum" (expected one of session|clock)'],
+    [['quantum'], `unknown machine "quantum" (expected one of ${DIAGRAM_MACHINES.map((m) => m.name).join('|')})`],
     [['session', 'clock'], 'name at most one machine'],
     [['--colour'], "Unknown option '--colour'"],
   ])('exits 2 on %j', (args, message) => {

@@ -7,6 +7,7 @@
 import type { AnyStateMachine } from 'xstate';
 import { mediaSessionMachine } from '../../machines/mediaSessionMachine.js';
 import { presentationClockMachine } from '../../machines/presentationClockMachine.js';
+import { pushSinkMachine } from '../../machines/pushSinkMachine.js';
 
 /** A machine that can be drawn. */
 export interface DiagramMachine {
@@ -23,6 +24,7 @@ export interface DiagramMachine {
 export const DIAGRAM_MACHINES: readonly DiagramMachine[] = [
   { name: 'session', summary: 'IMFMediaSession (mediaSessionMachine)', machine: mediaSessionMachine, readme: true },
   { name: 'clock', summary: 'the presentation clock (presentationClockMachine)', machine: presentationClockMachine, readme: true },
+  { name: 'push-sink', summary: 'IWMWriterPushSink with its IWMWriterSink data path (pushSinkMachine)', machine: pushSinkMachine, readme: true },
 ];
 
 /** The machine registered under `name`, if any. */

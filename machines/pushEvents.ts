@@ -1,0 +1,110 @@
+/**
+ * The events of the IWMWriterPushSink statechart: `push.*` are IWMWriterPushSink calls
+ * (Connect, Disconnect, EndSession), `sink.*` the IWMWriterSink data path the writer drives
+ * (OnHeader, IsRealTime, AllocateDataUnit, OnDataUnit, OnEndWriting), and `net.*` what the network
+ * adapter reports back. Time (`now`, 100-ns units on the adapter's clock) travels on every event.
+ * Spec: `../shared/spec/wmf-push-sink.md` §4.1-§4.5.
+ * @module
+ */
+import type { HResult } from './hresult.js';
+
+/** A buffer handed to the sink (INSSBuffer): the model needs its length; `data` rides along for the adapter. */
+export interface PushBuffer {
+  length: number;
+  data?: Uint8Array;
+}
+
+/** `now` on every event keeps the model pure. */
+export interface PushTimed {
+  now?: number;
+}
+
+/** IWMWriterPushSink and IWMWriterSink calls. A `null` pointer argument is `null`. */
+export type PushCallEvent = PushTimed &
+  (
+    | { type: 'push.Connect'; url: string | null; templateUrl?: string | null; autoDestroy?: boolean }
+    | { type: 'push.Disconnect' }
+    | { type: 'push.EndSession' }
+    | { type: 'sink.OnHeader'; header: PushBuffer | null }
+    | { type: 'sink.IsRealTime'; nullPointer?: boolean }
+    | { type: 'sink.AllocateDataUnit'; cbDataUnit: number; nullPointer?: boolean }
+    | { type: 'sink.OnDataUnit'; unit: PushBuffer | null }
+    | { type: 'sink.OnEndWriting' }
+  );
+
+/** The method names, as the legality matrix lists them. */
+export const PUSH_CALLS = [
+  'push.Connect',
+  'push.Disconnect',
+  'push.EndSession',
+  'sink.OnHeader',
+  'sink.IsRealTime',
+  'sink.AllocateDataUnit',
+  'sink.OnDataUnit',
+  'sink.OnEndWriting',
+] as const satisfies readonly PushCallEvent['type'][];
+
+/** A method name without its namespace: `Connect`, `OnDataUnit`, ... */
+export type PushMethod = PushCallEvent['type'] extends `${string}.${infer M}` ? M : never;
+
+/**
+ * The network operations the statechart asks for, one at a time, through the `requestNet` action;
+ * each is answered by exactly one `net.done` with the same `op` (spec §4.4, the API → wire mapping).
+ */
+export type NetOp =
+  /** TCP connect and PushSetup (authentication and redirects inside); answers the server's push-id. */
+  | 'connect'
+  /** PushStart request head, then `$H` with the header. */
+  | 'pushStart'
+  /** `$D` with one data packet (and, when Length-Remaining runs out, `$F` padding and a new PushStart). */
+  | 'data'
+  /** `$E` with Reason S_FALSE: this playlist entry ended, a `$C` follows. */
+  | 'endOfEntry'
+  /** `$C` with a new header. */
+  | 'streamChange'
+  /** `$E` with Reason S_OK, then the TCP connection is closed. */
+  | 'endSession';
+
+/** Input of the `connect` operation. */
+export interface ConnectInput {
+  host: string;
+  port: number;
+  /** The publishing point's path, the request line's target (`/pubPoint`). */
+  path: string;
+  /** The template publishing point reduced to its path (spec §2.4), or null. */
+  templatePath: string | null;
+  autoDestroy: boolean;
+}
+
+/** The parameters of the `requestNet` action. */
+export type NetRequest =
+  | { op: 'connect'; input: ConnectInput }
+  | { op: 'pushStart' | 'streamChange'; input: { header: PushBuffer } }
+  | { op: 'data'; input: { seq: number; unit: PushBuffer } }
+  | { op: 'endOfEntry' | 'endSession'; input: Record<string, never> };
+
+/** What the network adapter reports. */
+export type NetEvent = PushTimed &
+  (
+    /** The operation asked for last finished: S_OK, or the failure mapped to an HRESULT (spec §4.7). */
+    | { type: 'net.done'; op: NetOp; hr: HResult; pushId?: string }
+    /** The connection broke while no operation was asked for (server EOF, reset, a 408 between packets). */
+    | { type: 'net.lost'; hr: HResult }
+  );
+
+/** Every event the push sink accepts. */
+export type PushSinkEvent = PushCallEvent | NetEvent;
+
+/** The blocking calls: their `mf.reply` is provisional (`out.pending`), their HRESULT comes as `mf.complete`. */
+export type BlockingCall = 'Connect' | 'EndSession' | 'OnDataUnit';
+
+/** What the push sink emits to its runtime. */
+export type PushSinkEmitted =
+  /** A call's synchronous HRESULT (and out value). `out: { pending: true }` means the call blocks. */
+  | { type: 'mf.reply'; hr: HResult; out?: unknown }
+  /** A blocked call returns. */
+  | { type: 'mf.complete'; call: BlockingCall; hr: HResult }
+  /** IWMStatusCallback::OnStatus(WMT_ERROR, hr): the connection failed asynchronously. */
+  | { type: 'mf.status'; hr: HResult }
+  /** Data units accepted earlier (OnDataUnit returned) that were never written, by sequence number. */
+  | { type: 'mf.unitsFailed'; seqs: number[]; hr: HResult };

@@ -1,0 +1,105 @@
+/**
+ * The context of the IWMWriterPushSink statechart: the connection's target and push-id, the last
+ * header (re-sent when the protocol needs one), the outgoing FIFO of wire operations (one in flight
+ * at a time), the calls blocked on the network, and the data-unit accounting that proves nothing is
+ * lost: every unit handed to OnDataUnit is acknowledged (written), reported failed, or still queued.
+ * @module
+ */
+import { HR, type HResult } from './hresult.js';
+import type { BlockingCall, ConnectInput, PushBuffer } from './pushEvents.js';
+
+/** The statechart's states, flattened (`streaming.*` are the two substates of §2.11 Figure 9). */
+export type PushSinkState =
+  | 'created'
+  | 'connecting'
+  | 'connected'
+  | 'streaming.afterHeader'
+  | 'streaming.afterEndOfEntry'
+  | 'ending'
+  | 'ended'
+  | 'broken';
+
+/** Every state, in lifecycle order. */
+export const PUSH_SINK_STATES: readonly PushSinkState[] = [
+  'created',
+  'connecting',
+  'connected',
+  'streaming.afterHeader',
+  'streaming.afterEndOfEntry',
+  'ending',
+  'ended',
+  'broken',
+];
+
+/** One wire operation waiting in the outgoing FIFO. */
+export type Outgoing =
+  | { op: 'pushStart' | 'streamChange'; header: PushBuffer }
+  | { op: 'data'; seq: number; unit: PushBuffer }
+  | { op: 'endOfEntry' }
+  | { op: 'endSession' };
+
+/** The push sink's context. */
+export interface PushSinkContext {
+  /** Where Connect connects (checked arguments), null before the first Connect. */
+  target: ConnectInput | null;
+  /** The push-id cookie: "0" until a PushSetup response gives one ([MS-WMHTTP] §2.2.1.3). */
+  pushId: string;
+  /** The last header OnHeader accepted: sent as `$H` after a reconnect, or as `$C` after `$E(1)`. */
+  header: PushBuffer | null;
+  /** Wire operations not yet acknowledged, FIFO; the head is in flight when `inFlight`. */
+  outbox: readonly Outgoing[];
+  inFlight: boolean;
+  /** Calls that block on the network and have not returned. */
+  blocked: readonly BlockingCall[];
+  /** OnDataUnit blocks (backpressure) while more than this many data units wait to be written. */
+  maxQueued: number;
+  /** Data-unit accounting: `handed = acked + failed + queued` at every step. */
+  nextSeq: number;
+  handed: number;
+  acked: number;
+  failed: number;
+  /** The failure that broke the last connection (S_OK when none). */
+  lastError: HResult;
+  /** When the current state was entered (100-ns units). */
+  since: number;
+}
+
+/** Options of a push sink. */
+export interface PushSinkInput {
+  /** Data units that may wait for the network before OnDataUnit blocks (default 32). */
+  maxQueued?: number;
+}
+
+/** The default backpressure bound. */
+export const DEFAULT_MAX_QUEUED = 32;
+
+/** A fresh sink (WMCreateWriterPushSink). */
+export function initialPushSinkContext(input?: PushSinkInput): PushSinkContext {
+  return {
+    target: null,
+    pushId: '0',
+    header: null,
+    outbox: [],
+    inFlight: false,
+    blocked: [],
+    maxQueued: Math.max(1, input?.maxQueued ?? DEFAULT_MAX_QUEUED),
+    nextSeq: 0,
+    handed: 0,
+    acked: 0,
+    failed: 0,
+    lastError: HR.S_OK,
+    since: 0,
+  };
+}
+
+/** Data units waiting to be written (in flight included). */
+export function queuedUnits(ctx: Pick<PushSinkContext, 'outbox'>): number {
+  let n = 0;
+  for (const item of ctx.outbox) if (item.op === 'data') n++;
+  return n;
+}
+
+/** The nothing-lost invariant: every unit handed is acknowledged, reported failed, or still queued. */
+export function unitsAccounted(ctx: PushSinkContext): boolean {
+  return ctx.handed === ctx.acked + ctx.failed + queuedUnits(ctx);
+}

@@ -1,0 +1,280 @@
+/**
+ * What every call and every network report does to the push sink, as one pure function of the
+ * state, the context and the event: the next state and context, what is emitted (the call's
+ * `mf.reply` first) and which network effects are asked for. The legality matrix of
+ * wmf-push-sink.md §4.5 lives here; every cell the spec leaves [proposed] is decided in
+ * docs/decisions.md, "Push sink (IWMWriterPushSink)".
+ * @module
+ */
+import { HR, type HResult } from './hresult.js';
+import type { BlockingCall, NetRequest, PushCallEvent, PushSinkEmitted, PushSinkEvent } from './pushEvents.js';
+import { checkConnectArgs } from './pushUrl.js';
+import { queuedUnits, type Outgoing, type PushSinkContext, type PushSinkState } from './pushSinkContext.js';
+
+/** The largest header OnHeader accepts: the `$C` limit, so any header can go out as `$H` or `$C` (§2.5). */
+export const MAX_HEADER_BYTES = 65_527;
+/** The largest data unit: a `$D` PacketLength is a u16 and `$D` has no Reason (§2.5). */
+export const MAX_DATA_UNIT_BYTES = 65_535;
+
+/** A network effect the statechart asks its adapter for. */
+export type PushEffect = { type: 'requestNet'; params: NetRequest } | { type: 'cancelNet' } | { type: 'closeConnection' };
+
+/** The outcome of one event. */
+export interface PushStep {
+  state: PushSinkState;
+  context: PushSinkContext;
+  emitted: PushSinkEmitted[];
+  effects: PushEffect[];
+}
+
+/** The reply of a call that blocks: the HRESULT comes later as `mf.complete`. */
+export const PENDING = { pending: true } as const;
+
+const STREAMING = (state: PushSinkState) => state === 'streaming.afterHeader' || state === 'streaming.afterEndOfEntry';
+
+/** A mutable draft of one step. */
+class Draft {
+  state: PushSinkState;
+  ctx: PushSinkContext;
+  emitted: PushSinkEmitted[] = [];
+  effects: PushEffect[] = [];
+  constructor(state: PushSinkState, ctx: PushSinkContext, readonly now: number | undefined) {
+    this.state = state;
+    this.ctx = { ...ctx };
+  }
+  reply(hr: HResult, out?: unknown): this {
+    this.emitted.push(out === undefined ? { type: 'mf.reply', hr } : { type: 'mf.reply', hr, out });
+    return this;
+  }
+  go(state: PushSinkState): this {
+    if (state !== this.state && this.now !== undefined) this.ctx.since = this.now;
+    this.state = state;
+    return this;
+  }
+  block(call: BlockingCall): this {
+    this.ctx.blocked = [...this.ctx.blocked, call];
+    return this.reply(HR.S_OK, PENDING);
+  }
+  complete(call: BlockingCall, hr: HResult): this {
+    if (!this.ctx.blocked.includes(call)) return this;
+    this.ctx.blocked = this.ctx.blocked.filter((c) => c !== call);
+    this.emitted.push({ type: 'mf.complete', call, hr });
+    return this;
+  }
+  send(...items: Outgoing[]): this {
+    this.ctx.outbox = [...this.ctx.outbox, ...items];
+    return this;
+  }
+  /** A unit handed and refused at once: reported to the caller by the call's HRESULT. */
+  refuseUnit(hr: HResult): this {
+    this.ctx.handed++;
+    this.ctx.nextSeq++;
+    this.ctx.failed++;
+    return this.reply(hr);
+  }
+  /** Drops every queued operation; the data units among them are reported failed with `hr`. */
+  dropOutbox(hr: HResult): this {
+    if (this.ctx.inFlight) this.effects.push({ type: 'cancelNet' });
+    const seqs = this.ctx.outbox.flatMap((item) => (item.op === 'data' ? [item.seq] : []));
+    this.ctx.outbox = [];
+    this.ctx.inFlight = false;
+    if (seqs.length > 0) {
+      this.ctx.failed += seqs.length;
+      this.emitted.push({ type: 'mf.unitsFailed', seqs, hr });
+    }
+    return this;
+  }
+  close(): this {
+    this.effects.push({ type: 'closeConnection' });
+    return this;
+  }
+  /** The connection failed: queued units fail, blocked calls return, the app is told (OnStatus). */
+  broken(hr: HResult): this {
+    this.dropOutbox(hr).close();
+    this.ctx.lastError = hr;
+    this.emitted.push({ type: 'mf.status', hr });
+    this.complete('EndSession', HR.NS_E_CONNECTION_FAILURE);
+    this.complete('OnDataUnit', HR.NS_E_CONNECTION_FAILURE);
+    return this.go('broken');
+  }
+  /** Asks for the head of the FIFO when nothing is in flight, and lets a blocked OnDataUnit return. */
+  pump(): this {
+    if (this.ctx.blocked.includes('OnDataUnit') && queuedUnits(this.ctx) <= this.ctx.maxQueued) this.complete('OnDataUnit', HR.S_OK);
+    const head = this.ctx.outbox[0];
+    if (!this.ctx.inFlight && head) {
+      this.ctx.inFlight = true;
+      this.effects.push({ type: 'requestNet', params: netRequest(head) });
+    }
+    return this;
+  }
+  done(): PushStep {
+    return { state: this.state, context: this.ctx, emitted: this.emitted, effects: this.effects };
+  }
+}
+
+function netRequest(item: Outgoing): NetRequest {
+  switch (item.op) {
+    case 'pushStart':
+    case 'streamChange':
+      return { op: item.op, input: { header: item.header } };
+    case 'data':
+      return { op: 'data', input: { seq: item.seq, unit: item.unit } };
+    default:
+      return { op: item.op, input: {} };
+  }
+}
+
+/** The code a data-path call gets where no connection carries data. */
+function noDataPath(state: PushSinkState): HResult | undefined {
+  if (state === 'broken') return HR.NS_E_CONNECTION_FAILURE;
+  if (state === 'created' || state === 'connecting' || state === 'ending' || state === 'ended') return HR.NS_E_NOCONNECTION;
+  return undefined;
+}
+
+function connect(d: Draft, event: Extract<PushCallEvent, { type: 'push.Connect' }>): Draft {
+  const args = checkConnectArgs(event.url, event.templateUrl, event.autoDestroy ?? false);
+  if (!args.ok) return d.reply(args.hr);
+  if (d.state !== 'created' && d.state !== 'ended' && d.state !== 'broken') return d.reply(HR.NS_E_ALREADY_CONNECTED);
+  d.ctx.target = args.input;
+  d.ctx.pushId = '0';
+  d.ctx.lastError = HR.S_OK;
+  d.block('Connect').go('connecting');
+  d.effects.push({ type: 'requestNet', params: { op: 'connect', input: args.input } });
+  d.ctx.inFlight = true;
+  return d;
+}
+
+function disconnect(d: Draft): Draft {
+  d.reply(HR.S_OK);
+  switch (d.state) {
+    case 'created':
+    case 'ended':
+      return d;
+    case 'broken':
+      return d.go('created');
+    case 'connecting':
+      d.effects.push({ type: 'cancelNet' });
+      d.ctx.inFlight = false;
+      return d.close().complete('Connect', HR.NS_E_SHUTDOWN).go('created');
+    default:
+      // connected, streaming, ending: close without `$E`; what was not written is dropped.
+      d.dropOutbox(HR.NS_E_SHUTDOWN).close();
+      d.complete('EndSession', HR.NS_E_NOCONNECTION).complete('OnDataUnit', HR.NS_E_SHUTDOWN);
+      return d.go('created');
+  }
+}
+
+function endSession(d: Draft): Draft {
+  switch (d.state) {
+    case 'broken':
+      return d.reply(HR.NS_E_CONNECTION_FAILURE);
+    case 'connected':
+      return d.reply(HR.S_OK).close().go('ended');
+    case 'streaming.afterHeader':
+    case 'streaming.afterEndOfEntry':
+      return d.block('EndSession').send({ op: 'endSession' }).go('ending').pump();
+    default:
+      // created, connecting, ending, ended
+      return d.reply(HR.NS_E_NOCONNECTION);
+  }
+}
+
+function onHeader(d: Draft, event: Extract<PushCallEvent, { type: 'sink.OnHeader' }>): Draft {
+  const header = event.header;
+  if (header === null || header.length === 0 || header.length > MAX_HEADER_BYTES) return d.reply(HR.E_INVALIDARG);
+  const refused = noDataPath(d.state);
+  if (refused !== undefined) return d.reply(refused);
+  d.ctx.header = header;
+  d.reply(HR.S_OK);
+  if (d.state === 'connected') return d.send({ op: 'pushStart', header }).go('streaming.afterHeader').pump();
+  if (d.state === 'streaming.afterEndOfEntry') return d.send({ op: 'streamChange', header }).go('streaming.afterHeader').pump();
+  return d; // streaming.afterHeader: remembered; a `$C` may only follow `$E(1)`
+}
+
+function onDataUnit(d: Draft, event: Extract<PushCallEvent, { type: 'sink.OnDataUnit' }>): Draft {
+  const unit = event.unit;
+  if (unit === null) return d.reply(HR.E_INVALIDARG);
+  if (unit.length === 0 || unit.length > MAX_DATA_UNIT_BYTES) return d.refuseUnit(HR.E_INVALIDARG);
+  const refused = noDataPath(d.state);
+  if (refused !== undefined) return d.refuseUnit(refused);
+  if (d.ctx.blocked.includes('OnDataUnit')) return d.refuseUnit(HR.NS_E_INVALID_REQUEST);
+  const header = d.ctx.header;
+  if (d.state === 'connected') {
+    if (header === null) return d.refuseUnit(HR.NS_E_INVALID_REQUEST);
+    d.send({ op: 'pushStart', header }).go('streaming.afterHeader');
+  } else if (d.state === 'streaming.afterEndOfEntry') {
+    d.send({ op: 'streamChange', header: header! }).go('streaming.afterHeader');
+  }
+  const seq = d.ctx.nextSeq++;
+  d.ctx.handed++;
+  d.send({ op: 'data', seq, unit });
+  if (queuedUnits(d.ctx) > d.ctx.maxQueued) d.block('OnDataUnit');
+  else d.reply(HR.S_OK);
+  return d.pump();
+}
+
+function onEndWriting(d: Draft): Draft {
+  const refused = noDataPath(d.state);
+  if (refused !== undefined) return d.reply(refused);
+  d.reply(HR.S_OK);
+  if (d.state === 'streaming.afterHeader') return d.send({ op: 'endOfEntry' }).go('streaming.afterEndOfEntry').pump();
+  return d; // connected: nothing was sent; afterEndOfEntry: already ended
+}
+
+function netDone(d: Draft, event: Extract<PushSinkEvent, { type: 'net.done' }>): Draft {
+  const ok = event.hr >>> 0 < 0x80000000;
+  if (d.state === 'connecting') {
+    if (event.op !== 'connect' || !d.ctx.inFlight) return d;
+    d.ctx.inFlight = false;
+    if (!ok) {
+      d.ctx.lastError = event.hr >>> 0;
+      return d.complete('Connect', event.hr >>> 0).go('created');
+    }
+    if (event.pushId !== undefined) d.ctx.pushId = event.pushId;
+    return d.complete('Connect', HR.S_OK).go('connected');
+  }
+  if (!(STREAMING(d.state) || d.state === 'ending')) return d;
+  const head = d.ctx.outbox[0];
+  if (!d.ctx.inFlight || !head || head.op !== event.op) return d; // not what was asked for: ignored
+  d.ctx.inFlight = false;
+  if (!ok) return d.broken(event.hr >>> 0); // the failed operation's unit is still queued: it fails with the rest
+  d.ctx.outbox = d.ctx.outbox.slice(1);
+  if (head.op === 'data') d.ctx.acked++;
+  if (head.op === 'endSession') return d.complete('EndSession', HR.S_OK).go('ended');
+  return d.pump();
+}
+
+/**
+ * One step of the push sink: the outcome of `event` in `state`, or undefined when the state ignores
+ * the event (unknown types, network reports nothing asked for).
+ */
+export function pushSinkStep(state: PushSinkState, ctx: PushSinkContext, event: PushSinkEvent): PushStep | undefined {
+  const d = new Draft(state, ctx, event.now);
+  switch (event.type) {
+    case 'push.Connect':
+      return connect(d, event).done();
+    case 'push.Disconnect':
+      return disconnect(d).done();
+    case 'push.EndSession':
+      return endSession(d).done();
+    case 'sink.OnHeader':
+      return onHeader(d, event).done();
+    case 'sink.OnDataUnit':
+      return onDataUnit(d, event).done();
+    case 'sink.OnEndWriting':
+      return onEndWriting(d).done();
+    case 'sink.IsRealTime':
+      return d.reply(event.nullPointer ? HR.E_POINTER : HR.S_OK, event.nullPointer ? undefined : true).done();
+    case 'sink.AllocateDataUnit':
+      if (event.nullPointer) return d.reply(HR.E_POINTER).done();
+      if (!(event.cbDataUnit >= 0) || event.cbDataUnit > MAX_DATA_UNIT_BYTES) return d.reply(HR.E_INVALIDARG).done();
+      return d.reply(HR.S_OK, { cbDataUnit: event.cbDataUnit }).done();
+    case 'net.done':
+      return netDone(d, event).done();
+    case 'net.lost':
+      if (state === 'connected' || state === 'ending' || STREAMING(state)) return d.broken(event.hr >>> 0).done();
+      return undefined;
+    default:
+      return undefined;
+  }
+}
