@@ -3,15 +3,18 @@
  *
  * Settled states: `fresh`, `ready`, `started`, `paused`, `stopped`, `closed`, and the terminal
  * `shutdown`. Control methods (SetTopology, ClearTopologies, Start, Pause, Stop, Close, SetRate)
- * return S_OK at once and join a FIFO; a settled state runs the head command, either at once or in
- * a transitional state (`settingTopology`, `starting`, `pausing`, `stopping`, `closing`,
- * `changingRate`) that invokes the adapter's pipeline operation and finishes on `platform.done`.
+ * return S_OK at once and join a FIFO; a settled state with a command waiting goes through
+ * `dispatch`, which runs the head command at once or in a transitional state (`settingTopology`,
+ * `starting`, `pausing`, `stopping`, `closing`, `changingRate`; `ending` for the end of the
+ * presentation) whose entry asks the platform for a pipeline step (`requestOp`) and which finishes on
+ * `platform.done`, landing straight in the settled state the outcome leaves the session in.
  * Each command yields exactly one completion event. Every call's synchronous HRESULT (and out value)
  * is emitted as `mf.reply` during the call.
  *
  * The machine is pure: time arrives as `now` on events, the pipeline is reached only through the
- * invoked operations and the `shutdownPipeline` / `notifyClockSinks` actions, and the
- * application's BeginGetEvent callback is invoked with the emitted `mf.callback` event.
+ * provided actions `requestOp`, `cancelOp` and `shutdownPipeline`, the application's BeginGetEvent
+ * callback is invoked with the emitted `mf.callback` event, and clock-sink notifications are the
+ * emitted `mf.clockSinks`.
  * @module
  */
 import { emit, setup } from 'xstate';

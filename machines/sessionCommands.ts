@@ -24,7 +24,7 @@ import {
   topoStatusChange,
   type SessionContext,
 } from './sessionContext.js';
-import type { Command, MediaEvent, SessionTopology, SettledState } from './types.js';
+import type { Command, SessionTopology, SettledState } from './types.js';
 
 /** The transitional states a command can run in. */
 export type CommandState = 'settingTopology' | 'starting' | 'pausing' | 'stopping' | 'closing' | 'changingRate';
@@ -303,8 +303,3 @@ export function endIsDue(ctx: SessionContext): boolean {
 export function adapterFailure(ctx: SessionContext, hr: HResult): Partial<SessionContext> {
   return reject({ ...ctx, events: [...ctx.events, sessionEvent(ME.MEError, hr)] }, hr);
 }
-
-/** Re-exported for the machine: a completion with extra events. */
-export { complete };
-/** Events type re-export for the machine's signatures. */
-export type { MediaEvent };

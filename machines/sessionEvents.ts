@@ -53,7 +53,7 @@ export const PLATFORM_EVENT = {
   fault: 'platform.fault',
 } as const;
 
-/** The asynchronous pipeline operations an adapter implements, by invoke `src` name. */
+/** The asynchronous pipeline operations an adapter implements (the `op` of `requestOp` and `platform.done`). */
 export type PlatformOp =
   | 'resolveTopology'
   | 'startSources'
