@@ -5,6 +5,7 @@
  *   mfchart run <file-or-dir>... [--adapter mock[:fault,...]] [--fault NAME]... [--json]
  *   mfchart verify ...            (cli/verifyCommand.ts)
  *   mfchart diagram ...           (cli/diagramCommand.ts)
+ *   mfchart serve-push | push ... (cli/pushCommands.ts)
  *
  * Exit codes: 0 every scenario passed, 1 some scenario failed, 2 bad input (an invalid scenario
  * file names the file, the step and the field; nothing is run from it).
@@ -19,11 +20,15 @@ const USAGE = `usage: mfchart run <file-or-dir>... [--adapter mock[:fault,...]] 
        mfchart verify [--adapter mock[:fault,...]] [--fault NAME]... [--runs N] [--seed S] [--mode async|scheduled|both]
                       [--json] [--out DIR] [--accept FILE] [--depth N]
        mfchart diagram [--format mermaid|dot|scxml] [session|clock]
+       mfchart serve-push [--host 127.0.0.1] [--port N] [--out DIR]
+       mfchart push <file> <url> [--template URL] [--auto-destroy]
 
 commands:
   run     play scenario files (a directory means every *.json in it, sorted by name)
   verify  differential testing of an adapter against the model (see README)
   diagram print a statechart (Mermaid, DOT or SCXML) drawn from its definition
+  serve-push  run a push server ([MS-WMHTTP]) writing each session to DIR/<point>.asf
+  push    push an ASF file to a publishing point; prints each step's HRESULT (exit 1 on a failure)
 
 --adapter mock:<fault> or --fault <fault> plants a contract fault of the mock
 (second-shutdown-ok, stop-after-close-ok, event-after-shutdown, lost-completion, swapped-completions).
@@ -39,6 +44,8 @@ async function main(argv: string[]): Promise<number> {
   // Loaded on demand: verify needs fast-check, a plain `run` does not.
   if (command === 'verify') return (await import('./verifyCommand.js')).runVerifyCommand(rest);
   if (command === 'diagram') return (await import('./diagramCommand.js')).runDiagramCommand(rest);
+  if (command === 'serve-push') return (await import('./pushCommands.js')).runServePushCommand(rest);
+  if (command === 'push') return (await import('./pushCommands.js')).runPushCommand(rest);
   if (command !== 'run') {
     process.stderr.write(`mfchart: unknown command ${JSON.stringify(command)}\n${USAGE}\n`);
     return 2;

@@ -1,0 +1,432 @@
+/**
+ * A push server for [MS-WMHTTP] on real TCP sockets (node:net, HTTP/1.1 framing by hand): PushSetup
+ * and PushStart with `Server: Cougar/9.01.01.3814`, push-id sessions, publishing points created
+ * from a Template-URL, AutoDestroy, the Idle and Inactivity timers, `$H/$D/$C/$E/$F` parsed from the
+ * body stream, and each session's stream written to a valid ASF file (asfFileWriter.ts). Fault
+ * hooks make it misbehave on purpose, so the client's fault → HRESULT mapping can be tested against
+ * real sockets (wmf-push-sink.md §2.2-§2.9, §8).
+ * @module
+ */
+import { randomBytes } from 'node:crypto';
+import { EventEmitter, once } from 'node:events';
+import fs from 'node:fs';
+import net, { type AddressInfo, type Socket } from 'node:net';
+import path from 'node:path';
+import { decodePackets, FramingError, REASON } from './framing.js';
+import { AsfFileWriter } from './asfFileWriter.js';
+import { parsePushSetupBody, parseRequestHead, requestKind, requestPushId, responseHead, type RequestHead } from './requestHead.js';
+
+/** Ways the server misbehaves on purpose. */
+export interface PushServerFaults {
+  /** Nothing listens on the port: connections are refused (ECONNREFUSED). */
+  refuse?: boolean;
+  /** Reset the connection (RST) once this many PushStart body bytes arrived in a session. */
+  resetAfterBytes?: number;
+  /** Close the connection (FIN) after this many `$D`, before any EndSession. */
+  closeAfterUnits?: number;
+  /** Answer PushSetup with this status (401 without a challenge, 408, 500, …) and close. */
+  setupStatus?: number;
+  /** Answer with this status after this many `$D` of a PushStart body, then close (408 as on Idle-Timeout, 500). */
+  pushStatus?: { status: number; afterUnits: number };
+  /** Redirect every PushSetup to this URL (302). */
+  redirectTo?: string;
+  /** Send no `Server` header. */
+  noServerHeader?: boolean;
+  /** A slow reader: hold each PushStart body unread until `releaseReaders()`, and/or pause this long after each chunk. */
+  slowReader?: { hold?: boolean; delayMs?: number };
+}
+
+/** Options of a push server. */
+export interface PushServerOptions {
+  host?: string;
+  port?: number;
+  /** Where each session's ASF file is written (`<point>.asf`). */
+  outDir: string;
+  /** Publishing points that exist; when omitted, any point is created on demand (the SDK's "default settings"). */
+  publishingPoints?: string[];
+  /** Basic credentials required on PushSetup. */
+  credentials?: { user: string; password: string };
+  /** No `$H`/`$D`/`$C` during a PushStart for this long: 408, close, session deleted (default 60 s). */
+  idleTimeoutMs?: number;
+  /** No PushStart after PushSetup or between PushStarts for this long: session deleted (default 120 s). */
+  inactivityTimeoutMs?: number;
+  faults?: PushServerFaults;
+}
+
+/** Why a session ended. */
+export type SessionEndReason = 'endOfStream' | 'idleTimeout' | 'inactivityTimeout' | 'fault' | 'shutdown';
+
+/** What a session received; reported when it ends. */
+export interface PushSessionSummary {
+  pushId: string;
+  point: string;
+  reason: SessionEndReason;
+  /** The ASF file written, when a `$H` arrived. */
+  file: string | null;
+  /** PushStart body bytes received in whole packets, `$D` packets and their payload bytes. */
+  bodyBytes: number;
+  units: number;
+  dataBytes: number;
+  pushStarts: number;
+  autoDestroy: boolean;
+}
+
+interface Session {
+  pushId: string;
+  point: string;
+  autoDestroy: boolean;
+  writer: AsfFileWriter | null;
+  bodyBytes: number;
+  units: number;
+  dataBytes: number;
+  pushStarts: number;
+  timer: NodeJS.Timeout | null;
+  socket: Socket | null;
+}
+
+/** A running push server. */
+export interface PushServer {
+  listen(): Promise<void>;
+  close(): Promise<void>;
+  /** The bound address (after listen). */
+  readonly address: { host: string; port: number };
+  /** `http://host:port` of the server. */
+  readonly url: string;
+  /** The publishing points that exist now. */
+  points(): string[];
+  /** Sessions that ended, in order. */
+  readonly ended: PushSessionSummary[];
+  /** The next session to end (or one already ended that nobody waited for). */
+  nextSessionEnd(): Promise<PushSessionSummary>;
+  /** Lets held slow readers read. */
+  releaseReaders(): void;
+  /** Listens for a held slow reader (the body is being held unread). */
+  onHold(listener: () => void): void;
+}
+
+const USER_AGENT = /^WMEncoder\/(9|10|11|12)\.0(\.\d+\.\d+)?$/;
+
+/** Creates a push server (not yet listening). */
+export function createPushServer(options: PushServerOptions): PushServer {
+  const faults = options.faults ?? {};
+  const idleMs = options.idleTimeoutMs ?? 60_000;
+  const inactivityMs = options.inactivityTimeoutMs ?? 120_000;
+  const points = new Set((options.publishingPoints ?? []).map(pointName));
+  const openPoints = options.publishingPoints === undefined;
+  const sessions = new Map<string, Session>();
+  const sockets = new Set<Socket>();
+  const held = new Set<Socket>();
+  const events = new EventEmitter();
+  const ended: PushSessionSummary[] = [];
+  let unclaimed = 0;
+  let bound = { host: options.host ?? '127.0.0.1', port: options.port ?? 0 };
+  let releasing = false;
+
+  fs.mkdirSync(options.outDir, { recursive: true });
+
+  function endSession(s: Session, reason: SessionEndReason): void {
+    if (!sessions.has(s.pushId)) return;
+    sessions.delete(s.pushId);
+    if (s.timer) clearTimeout(s.timer);
+    s.writer?.finish();
+    if (s.autoDestroy) points.delete(s.point); // §2.4: removed when the session state is deleted
+    const summary: PushSessionSummary = {
+      pushId: s.pushId,
+      point: s.point,
+      reason,
+      file: s.writer?.path ?? null,
+      bodyBytes: s.bodyBytes,
+      units: s.units,
+      dataBytes: s.dataBytes,
+      pushStarts: s.pushStarts,
+      autoDestroy: s.autoDestroy,
+    };
+    ended.push(summary);
+    unclaimed++;
+    events.emit('sessionEnd', summary);
+  }
+
+  /** (Re)arms a session's one timer: Idle while a PushStart streams, Inactivity between requests (§2.9). */
+  function arm(s: Session, kind: 'idle' | 'inactivity'): void {
+    if (s.timer) clearTimeout(s.timer);
+    s.timer = setTimeout(
+      () => {
+        const socket = s.socket;
+        if (kind === 'idle' && socket && !socket.destroyed) socket.end(head(408, 'Request Timeout', { pushId: s.pushId, close: true }));
+        endSession(s, kind === 'idle' ? 'idleTimeout' : 'inactivityTimeout');
+      },
+      kind === 'idle' ? idleMs : inactivityMs,
+    );
+    s.timer.unref();
+  }
+
+  function head(status: number, reason: string, o: { pushId?: string; close?: boolean; extra?: string[] } = {}): string {
+    return responseHead(status, reason, { ...o, server: faults.noServerHeader ? null : undefined, pragmaTimeoutMs: idleMs });
+  }
+
+  function handleConnection(socket: Socket): void {
+    sockets.add(socket);
+    socket.setNoDelay(true);
+    let buffered: Buffer = Buffer.alloc(0);
+    let mode: 'head' | 'setupBody' | 'pushBody' | 'discard' = 'head';
+    let request: RequestHead | null = null;
+    let bodyLeft = 0;
+    let setupBody: Buffer[] = [];
+    let packetRest: Buffer = Buffer.alloc(0);
+    let session: Session | null = null;
+
+    const reject = (status: number, reason: string, extra?: string[]) => {
+      socket.end(head(status, reason, { close: true, ...(extra ? { extra } : {}) }));
+      mode = 'discard';
+    };
+
+    function onSetup(req: RequestHead, body: string): void {
+      if (faults.redirectTo !== undefined) return reject(302, 'Found', [`Location: ${faults.redirectTo}`]);
+      if (faults.setupStatus !== undefined) return reject(faults.setupStatus, 'Fault');
+      if (!USER_AGENT.test(req.headers.get('user-agent') ?? '')) return reject(400, 'Bad Request');
+      if (options.credentials) {
+        const expected = 'Basic ' + Buffer.from(`${options.credentials.user}:${options.credentials.password}`).toString('base64');
+        if (req.headers.get('authorization') !== expected) return reject(401, 'Unauthorized', ['WWW-Authenticate: Basic realm="mfchart"']);
+      }
+      const point = pointName(req.path);
+      const { templatePath, autoDestroy } = parsePushSetupBody(body);
+      if (!points.has(point)) {
+        // §2.4: an absent point is valid only with a template that exists (or, open, with defaults).
+        if (templatePath !== null && points.has(pointName(templatePath))) points.add(point);
+        else if (openPoints && templatePath === null) points.add(point);
+        else return reject(404, 'Not Found');
+      }
+      const pushId = randomBytes(8).toString('hex');
+      const s: Session = { pushId, point, autoDestroy, writer: null, bodyBytes: 0, units: 0, dataBytes: 0, pushStarts: 0, timer: null, socket };
+      sessions.set(pushId, s);
+      arm(s, 'inactivity');
+      socket.write(head(204, 'No Content', { pushId }));
+    }
+
+    function onPushStart(req: RequestHead): boolean {
+      const s = sessions.get(requestPushId(req));
+      if (s === undefined) {
+        reject(400, 'Bad Request');
+        return false;
+      }
+      session = s;
+      s.socket = socket;
+      s.pushStarts++;
+      arm(s, 'idle');
+      if (faults.slowReader?.hold && !releasing) {
+        socket.pause();
+        held.add(socket);
+        events.emit('hold');
+      }
+      return true;
+    }
+
+    /** Bytes of a PushStart body; packets are handled as they complete. */
+    function onBody(chunk: Buffer): void {
+      const s = session!;
+      if (!sessions.has(s.pushId)) {
+        mode = 'discard'; // the session ended (a timer): what still arrives has nowhere to go
+        return;
+      }
+      let data = chunk;
+      if (faults.resetAfterBytes !== undefined && s.bodyBytes + packetRest.length + data.length > faults.resetAfterBytes) {
+        data = data.subarray(0, Math.max(0, faults.resetAfterBytes - s.bodyBytes - packetRest.length));
+        handlePackets(s, data);
+        endSession(s, 'fault');
+        mode = 'discard';
+        socket.resetAndDestroy();
+        return;
+      }
+      handlePackets(s, data);
+    }
+
+    function handlePackets(s: Session, data: Buffer): void {
+      const all = packetRest.length === 0 ? data : Buffer.concat([packetRest, data]);
+      let decoded;
+      try {
+        decoded = decodePackets(all);
+      } catch (error) {
+        if (!(error instanceof FramingError)) throw error;
+        endSession(s, 'fault');
+        return reject(400, 'Bad Request');
+      }
+      packetRest = decoded.rest;
+      for (const packet of decoded.packets) {
+        if (mode !== 'pushBody') return;
+        s.bodyBytes += packet.type === 'F' ? 4 + packet.length : packetBytes(packet);
+        switch (packet.type) {
+          case 'H':
+            if (s.writer === null) s.writer = new AsfFileWriter(path.join(options.outDir, `${fileName(s.point)}.asf`), packet.payload);
+            arm(s, 'idle');
+            break;
+          case 'C':
+            arm(s, 'idle'); // a new header mid-session is counted, not written: one file holds one header
+            break;
+          case 'D':
+            s.writer?.packet(packet.payload);
+            s.units++;
+            s.dataBytes += packet.payload.length;
+            arm(s, 'idle');
+            if (faults.closeAfterUnits !== undefined && s.units >= faults.closeAfterUnits) {
+              endSession(s, 'fault');
+              socket.end(); // FIN; what the client still sends is discarded
+              mode = 'discard';
+              return;
+            }
+            if (faults.pushStatus !== undefined && s.units >= faults.pushStatus.afterUnits) {
+              endSession(s, 'fault');
+              return reject(faults.pushStatus.status, 'Fault');
+            }
+            break;
+          case 'E':
+            if (packet.reason !== REASON.END_OF_ENTRY) {
+              // §3.2.5.5: the server may close without a response; the session state is deleted.
+              endSession(s, 'endOfStream');
+              socket.end();
+              mode = 'discard';
+              return;
+            }
+            break;
+          case 'F':
+            break;
+        }
+      }
+    }
+
+    function pump(): void {
+      while (buffered.length > 0) {
+        if (mode === 'discard') {
+          buffered = Buffer.alloc(0);
+          return;
+        }
+        if (mode === 'head') {
+          const end = buffered.indexOf('\r\n\r\n');
+          if (end < 0) {
+            if (buffered.length > 16 * 1024) reject(431, 'Request Header Fields Too Large');
+            return;
+          }
+          request = parseRequestHead(buffered.subarray(0, end + 4).toString('latin1')) ?? null;
+          buffered = buffered.subarray(end + 4);
+          const length = Number(request?.headers.get('content-length'));
+          if (!request || !Number.isInteger(length) || length < 0) {
+            reject(400, 'Bad Request');
+            continue;
+          }
+          const kind = requestKind(request);
+          bodyLeft = length;
+          if (kind === 'pushSetup') {
+            mode = 'setupBody';
+            setupBody = [];
+          } else if (kind === 'pushStart') {
+            if (onPushStart(request)) {
+              mode = 'pushBody';
+              packetRest = Buffer.alloc(0);
+            }
+          } else reject(400, 'Bad Request');
+          if (mode === 'setupBody' && bodyLeft === 0) {
+            mode = 'head';
+            onSetup(request, '');
+          }
+          continue;
+        }
+        const take = Math.min(bodyLeft, buffered.length);
+        const chunk = buffered.subarray(0, take);
+        buffered = buffered.subarray(take);
+        bodyLeft -= take;
+        if (mode === 'setupBody') {
+          setupBody.push(chunk);
+          if (bodyLeft === 0) {
+            mode = 'head';
+            onSetup(request!, Buffer.concat(setupBody).toString('latin1'));
+          }
+        } else {
+          onBody(chunk);
+          if (mode === 'pushBody' && bodyLeft === 0) {
+            // The body is complete (§3.2.5.2.1): 204; the next PushStart may follow.
+            mode = 'head';
+            const s = session!;
+            arm(s, 'inactivity');
+            socket.write(head(204, 'No Content', { pushId: s.pushId }));
+          }
+        }
+      }
+    }
+
+    socket.on('data', (chunk: Buffer) => {
+      buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
+      pump();
+      const delay = faults.slowReader?.delayMs;
+      if (delay !== undefined && mode === 'pushBody' && !socket.destroyed) {
+        socket.pause();
+        setTimeout(() => socket.resume(), delay).unref();
+      }
+    });
+    socket.on('error', () => {});
+    socket.on('close', () => {
+      sockets.delete(socket);
+      held.delete(socket);
+      // §3.2.7.1: a drop mid-request is not fatal; the running timer decides the session's fate.
+      if (session && session.socket === socket) session.socket = null;
+    });
+  }
+
+  const server = net.createServer(handleConnection);
+
+  return {
+    async listen() {
+      server.listen(bound.port, bound.host);
+      await once(server, 'listening');
+      const a = server.address() as AddressInfo;
+      bound = { host: a.address, port: a.port };
+      if (faults.refuse) {
+        // The port was real; now nothing listens on it.
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      }
+    },
+    async close() {
+      for (const s of [...sessions.values()]) endSession(s, 'shutdown');
+      for (const socket of sockets) socket.destroy();
+      if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+    get address() {
+      return bound;
+    },
+    get url() {
+      return `http://${bound.host}:${bound.port}`;
+    },
+    points: () => [...points].sort(),
+    ended,
+    nextSessionEnd() {
+      if (unclaimed > 0) return Promise.resolve(ended[ended.length - unclaimed--]!);
+      return new Promise((resolve) =>
+        events.once('sessionEnd', () => {
+          resolve(ended[ended.length - unclaimed--]!);
+        }),
+      );
+    },
+    releaseReaders() {
+      releasing = true;
+      for (const socket of held) socket.resume();
+      held.clear();
+    },
+    onHold(listener) {
+      events.on('hold', listener);
+    },
+  };
+}
+
+/** A publishing point's name: its path without the leading slash. */
+function pointName(p: string): string {
+  return decodeURIComponent(p.replace(/^\/+/, '').split('?')[0]!) || 'default';
+}
+
+/** A point name as a file name. */
+function fileName(point: string): string {
+  return point.replace(/[^A-Za-z0-9._-]/g, '_');
+}
+
+function packetBytes(packet: { type: 'H' | 'D' | 'C' | 'E'; payload?: Buffer }): number {
+  if (packet.type === 'E') return 8;
+  if (packet.type === 'C') return 8 + packet.payload!.length;
+  return 4 + packet.payload!.length;
+}

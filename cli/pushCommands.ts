@@ -1,0 +1,115 @@
+/**
+ * `mfchart serve-push` and `mfchart push`: a push server on a port, and the push client sending an
+ * ASF file to a publishing point — the open counterpart of the Windows Media Encoder's push —
+ * reporting every step in HRESULT terms (wmf-push-sink.md, issue 5).
+ *
+ *   mfchart serve-push [--host 127.0.0.1] [--port N] [--out DIR]
+ *   mfchart push <file> <url> [--template URL] [--auto-destroy] [--user U --password P]
+ *
+ * `push` exits 0 when every step returned S_OK, 1 on a failure HRESULT, 2 on bad input.
+ * @module
+ */
+import fs from 'node:fs';
+import { parseArgs } from 'node:util';
+import { formatHr, HR, type HResult } from '../machines/hresult.js';
+import { AsfError, readAsf, type AsfFile } from '../adapters/wmf-push/asfReader.js';
+import { createPushClient } from '../adapters/wmf-push/createPushClient.js';
+import { createPushServer } from '../adapters/wmf-push/createPushServer.js';
+
+/** Units handed to the sink before the command waits for the oldest to be acknowledged. */
+const WINDOW = 64;
+
+/** `mfchart serve-push`: runs until SIGINT/SIGTERM, printing each session that ends. */
+export async function runServePushCommand(args: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({ args, options: { host: { type: 'string', default: '127.0.0.1' }, port: { type: 'string', default: '8080' }, out: { type: 'string', default: 'push-out' } } }));
+  } catch (error) {
+    process.stderr.write(`mfchart serve-push: ${(error as Error).message}\n`);
+    return 2;
+  }
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    process.stderr.write(`mfchart serve-push: --port ${values.port} is not a port number\n`);
+    return 2;
+  }
+  const server = createPushServer({ host: values.host!, port, outDir: values.out! });
+  try {
+    await server.listen();
+  } catch (error) {
+    process.stderr.write(`mfchart serve-push: cannot listen on ${values.host}:${port}: ${(error as Error).message}\n`);
+    return 1;
+  }
+  process.stdout.write(`serve-push: listening on ${server.url}\nserve-push: writing sessions to ${values.out}\n`);
+  const report = async (): Promise<void> => {
+    for (;;) {
+      const s = await server.nextSessionEnd();
+      process.stdout.write(`session ${s.pushId} /${s.point}: ${s.reason}, ${s.units} units, ${s.dataBytes} data bytes, ${s.bodyBytes} body bytes${s.file ? ` -> ${s.file}` : ''}\n`);
+    }
+  };
+  void report();
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await server.close();
+  return 0;
+}
+
+/** `mfchart push <file> <url>`: pushes an ASF file and reports each step's HRESULT and the counts. */
+export async function runPushCommand(args: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { template: { type: 'string' }, 'auto-destroy': { type: 'boolean', default: false }, user: { type: 'string' }, password: { type: 'string' } },
+    });
+  } catch (error) {
+    process.stderr.write(`mfchart push: ${(error as Error).message}\n`);
+    return 2;
+  }
+  const [file, url, ...extra] = parsed.positionals;
+  if (file === undefined || url === undefined || extra.length > 0) {
+    process.stderr.write('mfchart push: usage: mfchart push <file> <url> [--template URL] [--auto-destroy]\n');
+    return 2;
+  }
+  let asf: AsfFile;
+  try {
+    asf = readAsf(fs.readFileSync(file));
+  } catch (error) {
+    process.stderr.write(`mfchart push: ${file}: ${error instanceof AsfError ? error.message : (error as Error).message}\n`);
+    return 2;
+  }
+  const { values } = parsed;
+  const client = createPushClient();
+  const say = (step: string, hr: HResult) => process.stdout.write(`${step}: ${formatHr(hr)}\n`);
+  try {
+    const credentials = values.user !== undefined ? { user: values.user, password: values.password ?? '' } : undefined;
+    const connected = await client.connect(url, { templateUrl: values.template ?? null, autoDestroy: values['auto-destroy']!, ...(credentials ? { credentials } : {}) });
+    say('Connect', connected);
+    if (connected !== HR.S_OK) return connected === HR.E_INVALIDARG || connected === HR.NS_E_INVALID_NAME ? 2 : 1;
+    const header = await client.onHeader(asf.header);
+    say('OnHeader', header);
+    let firstFailure: HResult = header;
+    const window: Promise<HResult>[] = [];
+    const settle = (hr: HResult) => {
+      if (firstFailure === HR.S_OK && hr !== HR.S_OK) firstFailure = hr;
+    };
+    for (const packet of asf.packets) {
+      window.push(client.onDataUnit(packet));
+      if (window.length >= WINDOW) settle(await window.shift()!);
+    }
+    for (const hr of await Promise.all(window)) settle(hr);
+    say('OnDataUnit', firstFailure);
+    const ended = await client.endSession();
+    say('EndSession', ended);
+    const s = client.stats();
+    process.stdout.write(`units: ${s.handed} handed, ${s.acked} acknowledged, ${s.failed} failed\n`);
+    process.stdout.write(`bytes: ${s.dataBytes} data, ${s.bodyBytes} body, ${s.pushStarts} PushStart(s)\n`);
+    if (client.lastStatus !== HR.S_OK) say('status', client.lastStatus);
+    return firstFailure === HR.S_OK && ended === HR.S_OK ? 0 : 1;
+  } finally {
+    client.dispose();
+  }
+}
