@@ -244,11 +244,12 @@ export function sourceShutdown(ctx: SessionContext, executing: boolean = true): 
   const flags = (ctx.flags | FLAG.SOURCE_SHUTDOWN) & ~(FLAG.PRESENTATION_ENDING | FLAG.PRESENTATION_ENDED);
   const command = executing ? headCommand(ctx) : undefined;
   const cleared = { ...clearPresentation(ctx), flags };
-  const stopClock = (clock: ClockData) => (clock.state === 'RUNNING' || clock.state === 'PAUSED' ? { ...clock, state: 'STOPPED' as const, anchorTime: 0 } : clock);
+  // A running or paused clock stops, through the clock's own table (no `now` here: a stopped clock reads 0 anyway).
+  const stopped = (clock: ClockData) => (clock.state === 'RUNNING' || clock.state === 'PAUSED' ? applyClockCommand(clock, 'Stop', clock.anchorNow).clock : clock);
   const caps = ctx.caps & ~SESSIONCAP.PAUSE;
   // The command in progress fails with its table status; losing PAUSE is a capability change too.
   const fail = (status: HResult, changes: Partial<SessionContext>) =>
-    complete(ctx, [...capsChange(ctx.caps, caps), sessionEvent(COMPLETION_EVENT[command!.kind], status)], { ...changes, caps, clock: stopClock(ctx.clock) });
+    complete(ctx, [...capsChange(ctx.caps, caps), sessionEvent(COMPLETION_EVENT[command!.kind], status)], { ...changes, caps, clock: stopped(ctx.clock) });
   switch (command?.kind) {
     case 'Start':
       return fail(HR.MF_E_INVALIDREQUEST, { ...cleared, settled: 'fresh' });
@@ -263,7 +264,7 @@ export function sourceShutdown(ctx: SessionContext, executing: boolean = true): 
           ...cleared,
           settled: 'fresh',
           caps,
-          clock: stopClock(ctx.clock),
+          clock: stopped(ctx.clock),
           events: [...ctx.events, ...capsChange(ctx.caps, caps), sessionEvent(ME.MESessionStopped, HR.MF_E_SHUTDOWN)],
         };
       }
