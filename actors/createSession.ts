@@ -160,17 +160,14 @@ export class MediaSessionHandle {
     if (this.#released) throw new Error(`session ${this.id} was released; no method may be called on it`);
     // An actor stopped by an error it could not absorb answers nothing: say so instead of a stale reply.
     if (this.actor.getSnapshot().status === 'error') return { hr: HR.E_UNEXPECTED };
-    this.#reply = undefined;
-    this.#depth++;
-    try {
+    const result = this.#dispatch((): CallResult<T> => {
+      this.#reply = undefined;
       this.actor.send({ ...event, now: this.adapter.now() } as SessionCallEvent);
-    } finally {
-      this.#depth--;
-    }
-    const reply = this.#reply as { hr: HResult; out?: unknown } | undefined;
-    // Every call event is answered in every state; no answer means the actor could not run it.
-    const result: CallResult<T> = !reply ? { hr: HR.E_UNEXPECTED } : reply.out === undefined ? { hr: reply.hr } : { hr: reply.hr, out: reply.out as T };
-    if (this.#depth === 0) this.#afterSend();
+      // Read before the callbacks run: one of them may call in again and overwrite it.
+      const reply = this.#reply as { hr: HResult; out?: unknown } | undefined;
+      // Every call event is answered in every state; no answer means the actor could not run it.
+      return !reply ? { hr: HR.E_UNEXPECTED } : reply.out === undefined ? { hr: reply.hr } : { hr: reply.hr, out: reply.out as T };
+    });
     // A call's record follows the records of what the call did.
     if (this.#recordListeners.size > 0) this.#emit({ kind: 'call', session: this.id, method: event.type, hr: result.hr, at: this.adapter.now() });
     return result;
