@@ -26,7 +26,7 @@ import {
   interpretResponse,
   parseResponseHead,
   pushSetupBody,
-  responseHeadEnd,
+  headEnd,
 } from '../adapters/wmf-push/pushSetup.js';
 import { HR } from '../machines/hresult.js';
 
@@ -261,7 +261,7 @@ describe('server responses (§2.3, §2.8; [MS-WMHTTP] §3.1.5.1)', () => {
 
   it('204 with Server: Cougar and a push-id is accepted', () => {
     const head = parseResponseHead(ok204);
-    expect(responseHeadEnd(Buffer.from(ok204 + 'extra'))).toBe(ok204.length);
+    expect(headEnd(Buffer.from(ok204 + 'extra'))).toBe(ok204.length);
     expect(interpretResponse(head)).toEqual({ kind: 'accepted', status: 204, server: 'Cougar/9.6.7600.16564', pushId: '42424242', viaProxy: false });
   });
 

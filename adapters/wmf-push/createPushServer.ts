@@ -15,6 +15,7 @@ import path from 'node:path';
 import { decodePackets, FramingError, REASON } from './framing.js';
 import { AsfFileWriter } from './asfFileWriter.js';
 import { parsePushSetupBody, parseRequestHead, requestKind, requestPushId, responseHead, type RequestHead } from './requestHead.js';
+import { headEnd } from './pushSetup.js';
 
 /** Ways the server misbehaves on purpose. */
 export interface PushServerFaults {
@@ -300,13 +301,13 @@ export function createPushServer(options: PushServerOptions): PushServer {
           return;
         }
         if (mode === 'head') {
-          const end = buffered.indexOf('\r\n\r\n');
+          const end = headEnd(buffered);
           if (end < 0) {
             if (buffered.length > 16 * 1024) reject(431, 'Request Header Fields Too Large');
             return;
           }
-          request = parseRequestHead(buffered.subarray(0, end + 4).toString('latin1')) ?? null;
-          buffered = buffered.subarray(end + 4);
+          request = parseRequestHead(buffered.subarray(0, end).toString('latin1')) ?? null;
+          buffered = buffered.subarray(end);
           const length = Number(request?.headers.get('content-length'));
           if (!request || !Number.isInteger(length) || length < 0) {
             reject(400, 'Bad Request');

@@ -130,10 +130,17 @@ export class ResponseSyntaxError extends Error {
   }
 }
 
-/** Where the head ends (the index just past CRLF CRLF), or -1 when it has not all arrived. */
-export function responseHeadEnd(bytes: Buffer): number {
+/** Where an HTTP head (a request's or a response's) ends: the index just past CRLF CRLF, or -1 when it has not all arrived. */
+export function headEnd(bytes: Buffer): number {
   const at = bytes.indexOf('\r\n\r\n');
   return at < 0 ? -1 : at + 4;
+}
+
+/** One header line as [lower-cased name, trimmed value], or undefined when it is not `name: value`. */
+export function headerField(line: string): [string, string] | undefined {
+  const colon = line.indexOf(':');
+  if (colon <= 0) return undefined;
+  return [line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim()];
 }
 
 /** Parses a response head (the status line and the header lines, up to the blank line). */
@@ -145,10 +152,9 @@ export function parseResponseHead(text: string | Buffer): ResponseHead {
   if (!status) throw new ResponseSyntaxError(`not an HTTP status line: ${JSON.stringify((lines[0] ?? '').slice(0, 80))}`);
   const headers = new Map<string, string[]>();
   for (const line of lines.slice(1)) {
-    const colon = line.indexOf(':');
-    if (colon <= 0) throw new ResponseSyntaxError(`not a header line: ${JSON.stringify(line.slice(0, 80))}`);
-    const name = line.slice(0, colon).trim().toLowerCase();
-    const value = line.slice(colon + 1).trim();
+    const field = headerField(line);
+    if (!field) throw new ResponseSyntaxError(`not a header line: ${JSON.stringify(line.slice(0, 80))}`);
+    const [name, value] = field;
     headers.set(name, [...(headers.get(name) ?? []), value]);
   }
   return { version: status[1]!, status: Number(status[2]), reason: status[3] ?? '', headers };

@@ -6,6 +6,7 @@
  */
 
 /** A parsed request head; header names lower-cased. */
+import { headerField } from './pushSetup.js';
 export interface RequestHead {
   method: string;
   path: string;
@@ -23,9 +24,9 @@ export function parseRequestHead(text: string): RequestHead | undefined {
   if (!m) return undefined;
   const headers = new Map<string, string>();
   for (const line of lines.slice(1)) {
-    const colon = line.indexOf(':');
-    if (colon <= 0) return undefined;
-    headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
+    const field = headerField(line);
+    if (!field) return undefined;
+    headers.set(field[0], field[1]);
   }
   return { method: m[1]!, path: m[2]!, version: m[3]!, headers };
 }

@@ -5,7 +5,7 @@
  * while nobody waits for one is reported as unsolicited: it is a failure of the push.
  * @module
  */
-import { parseResponseHead, responseHeadEnd, ResponseSyntaxError, header, type ResponseHead } from './pushSetup.js';
+import { parseResponseHead, headEnd, ResponseSyntaxError, header, type ResponseHead } from './pushSetup.js';
 
 /** Response heads larger than this are not a push server's. */
 const MAX_HEAD_BYTES = 16 * 1024;
@@ -56,7 +56,7 @@ export class ResponseReader {
 
   private parse(): void {
     while (this.buffered.length > 0 && this.failure === null) {
-      const end = responseHeadEnd(this.buffered);
+      const end = headEnd(this.buffered);
       if (end < 0) {
         if (this.buffered.length > MAX_HEAD_BYTES) this.deliver(new ResponseSyntaxError(`a response head over ${MAX_HEAD_BYTES} bytes`));
         return;
