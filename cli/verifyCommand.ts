@@ -30,7 +30,7 @@ import { counterexampleScenario, writeCounterexample } from '../verify/conforman
 import { freshSeed, runConformance, type ConformanceMode, type ConformanceResult } from '../verify/conformance/runConformance.js';
 
 /** One line of usage. */
-export const VERIFY_USAGE = `mfchart verify [--adapter mock[:fault,...]] [--fault NAME]... [--runs N] [--seed S] [--mode async|scheduled|both] [--json] [--out DIR] [--accept FILE] [--depth N]`;
+export const VERIFY_USAGE = `mfchart verify [--adapter mock[:fault,...]|mf-native] [--fault NAME]... [--runs N] [--seed S] [--mode async|scheduled|both] [--json] [--out DIR] [--accept FILE] [--depth N]`;
 
 /** A counterexample's scenario replayed with the scenario runner on both sides. */
 interface Replay {
@@ -91,6 +91,16 @@ export async function runVerifyCommand(argv: string[]): Promise<number> {
   }
   const depth = Number(values.depth);
   if (!Number.isInteger(depth) || depth < 0) return fail(`--depth must be a whole number (0 skips the exhaustive exploration), not ${JSON.stringify(values.depth)}`);
+  if (adapter.adapter === 'mf-native') {
+    // The real mf.dll: frontier + random orderings against the settled model, Wine 8.0's known
+    // divergences accepted by default (adapters/mf-native/nativeCommands.ts). Scheduled races need
+    // control over time that a real platform does not give, so `both` means async here.
+    const native = await import('../adapters/mf-native/nativeCommands.js');
+    const nativeModes: ConformanceMode[] = values.mode === 'both' ? ['async'] : modes;
+    const reports = await native.runNativeVerify({ runs, seed, modes: nativeModes, accepted: values.accept === undefined ? undefined : accepted, out: values.out, depth: Math.min(depth || 6, 6) });
+    process.stdout.write(values.json ? JSON.stringify({ adapter: 'mf-native', seed, runs, modes: reports.map(({ result, scenario, replay }) => ({ ...result, scenario: scenario ?? null, replay: replay ?? null })) }, null, 2) + '\n' : native.formatNativeVerify(reports, seed, runs) + '\n');
+    return reports.some((report) => report.result.counterexample) ? 1 : 0;
+  }
 
   // The exhaustive half checks the model itself: every ordering to the depth, invariants, coverage.
   let explored: VerifyModelResult | undefined;

@@ -154,7 +154,7 @@ class ScenarioRun {
     }
     if (step.result) {
       expected.result = step.result;
-      const { problem, seen } = this.#checkResult(step, hr, out);
+      const { problem, seen } = checkCallResult(step, hr, out);
       actual.result = seen;
       if (problem) problems.push(problem);
     }
@@ -201,81 +201,6 @@ class ScenarioRun {
     this.#clock.send({ ...event, now: this.#platform.clock.now } as ClockCallEvent);
     const reply = this.#clock.getSnapshot().context.reply;
     return reply.out === undefined ? { hr: reply.hr } : { hr: reply.hr, out: reply.out };
-  }
-
-  #checkResult(step: CallStep, hr: HResult, out: unknown): { problem?: string; seen: unknown } {
-    const want = step.result!;
-    const problems: string[] = [];
-    let seen: Record<string, unknown> = {};
-    switch (step.method) {
-      case 'Release':
-        seen = { leak: (out as { leak: boolean }).leak };
-        if (want.leak !== undefined && want.leak !== seen.leak) problems.push(`leak ${seen.leak}, expected ${want.leak}`);
-        break;
-      case 'GetFullTopology':
-        seen = { topology: failed(hr) ? null : out };
-        if (seen.topology !== want.topology) problems.push(`topology ${JSON.stringify(seen.topology)}, expected ${JSON.stringify(want.topology)}`);
-        break;
-      case 'GetSessionCapabilities': {
-        if (failed(hr)) {
-          problems.push(`no capabilities (returned ${hrText(hr)})`);
-          break;
-        }
-        const caps = out as number;
-        seen = { caps: (Object.keys(SESSIONCAP) as (keyof typeof SESSIONCAP)[]).filter((name) => caps & SESSIONCAP[name]) };
-        const wantCaps = want.caps as { has?: string[]; lacks?: string[] };
-        for (const name of wantCaps.has ?? []) if (!(caps & SESSIONCAP[name as keyof typeof SESSIONCAP])) problems.push(`lacks ${name}`);
-        for (const name of wantCaps.lacks ?? []) if (caps & SESSIONCAP[name as keyof typeof SESSIONCAP]) problems.push(`has ${name}`);
-        break;
-      }
-      case 'GetEvent':
-      case 'EndGetEvent': {
-        if (failed(hr) || !out || !('type' in (out as object))) {
-          problems.push(`no event (returned ${hrText(hr)})`);
-          seen = { event: null };
-          break;
-        }
-        const event = out as MediaEvent;
-        seen = { event: eventName(event.type), status: hrText(event.status) };
-        if (want.event !== undefined && eventType(want.event as string) !== event.type) problems.push(`event ${eventName(event.type)}, expected ${want.event}`);
-        if (want.status !== undefined) {
-          const statuses = (Array.isArray(want.status) ? want.status : [want.status]) as string[];
-          if (!statuses.some((text) => parseStatus(text) === event.status)) problems.push(`status ${hrText(event.status)}, expected ${statuses.join(' or ')}`);
-        }
-        break;
-      }
-      case 'GetRate': {
-        const rate = out as { thin: boolean; rate: number } | undefined;
-        seen = rate ? { thin: rate.thin, rate: rate.rate } : {};
-        if (!rate) problems.push(`no rate (returned ${hrText(hr)})`);
-        else {
-          if (want.thin !== undefined && want.thin !== rate.thin) problems.push(`thin ${rate.thin}, expected ${want.thin}`);
-          if (want.rate !== undefined && want.rate !== rate.rate) problems.push(`rate ${rate.rate}, expected ${want.rate}`);
-        }
-        break;
-      }
-      case 'Clock.GetState':
-        seen = { clockState: out };
-        if (out !== want.clockState) problems.push(`clock state ${String(out)}, expected ${String(want.clockState)}`);
-        break;
-      case 'Clock.GetTime': {
-        seen = { timeHns: failed(hr) ? null : out };
-        if (failed(hr)) problems.push(`no time (returned ${hrText(hr)})`);
-        else if (want.timeHns !== undefined && Math.abs((out as number) - (want.timeHns as number)) > ((want.toleranceHns as number | undefined) ?? 0)) {
-          problems.push(`time ${String(out)} hns, expected ${String(want.timeHns)} ± ${String(want.toleranceHns ?? 0)}`);
-        }
-        break;
-      }
-      case 'Clock.GetRate':
-        seen = { rate: out };
-        if (want.rate !== undefined && out !== want.rate) problems.push(`rate ${String(out)}, expected ${String(want.rate)}`);
-        break;
-      case 'Clock.GetShutdownStatus':
-        seen = { shutdownStatus: failed(hr) ? null : out };
-        if (seen.shutdownStatus !== want.shutdownStatus) problems.push(`shutdown status ${String(seen.shutdownStatus)} (returned ${hrText(hr)}), expected ${String(want.shutdownStatus)}`);
-        break;
-    }
-    return { problem: problems.length ? problems.join('; ') : undefined, seen };
   }
 
   async #wait(step: WaitStep): Promise<StepResult> {
@@ -395,7 +320,84 @@ class ScenarioRun {
   }
 }
 
-function parseStatus(text: string): HResult | undefined {
+/** Checks a call step's `result` against the call's HRESULT and out value (shared with other adapters' runners). */
+export function checkCallResult(step: CallStep, hr: HResult, out: unknown): { problem?: string; seen: unknown } {
+  const want = step.result!;
+  const problems: string[] = [];
+  let seen: Record<string, unknown> = {};
+  switch (step.method) {
+    case 'Release':
+      seen = { leak: (out as { leak: boolean }).leak };
+      if (want.leak !== undefined && want.leak !== seen.leak) problems.push(`leak ${seen.leak}, expected ${want.leak}`);
+      break;
+    case 'GetFullTopology':
+      seen = { topology: failed(hr) ? null : out };
+      if (seen.topology !== want.topology) problems.push(`topology ${JSON.stringify(seen.topology)}, expected ${JSON.stringify(want.topology)}`);
+      break;
+    case 'GetSessionCapabilities': {
+      if (failed(hr)) {
+        problems.push(`no capabilities (returned ${hrText(hr)})`);
+        break;
+      }
+      const caps = out as number;
+      seen = { caps: (Object.keys(SESSIONCAP) as (keyof typeof SESSIONCAP)[]).filter((name) => caps & SESSIONCAP[name]) };
+      const wantCaps = want.caps as { has?: string[]; lacks?: string[] };
+      for (const name of wantCaps.has ?? []) if (!(caps & SESSIONCAP[name as keyof typeof SESSIONCAP])) problems.push(`lacks ${name}`);
+      for (const name of wantCaps.lacks ?? []) if (caps & SESSIONCAP[name as keyof typeof SESSIONCAP]) problems.push(`has ${name}`);
+      break;
+    }
+    case 'GetEvent':
+    case 'EndGetEvent': {
+      if (failed(hr) || !out || !('type' in (out as object))) {
+        problems.push(`no event (returned ${hrText(hr)})`);
+        seen = { event: null };
+        break;
+      }
+      const event = out as MediaEvent;
+      seen = { event: eventName(event.type), status: hrText(event.status) };
+      if (want.event !== undefined && eventType(want.event as string) !== event.type) problems.push(`event ${eventName(event.type)}, expected ${want.event}`);
+      if (want.status !== undefined) {
+        const statuses = (Array.isArray(want.status) ? want.status : [want.status]) as string[];
+        if (!statuses.some((text) => parseStatus(text) === event.status)) problems.push(`status ${hrText(event.status)}, expected ${statuses.join(' or ')}`);
+      }
+      break;
+    }
+    case 'GetRate': {
+      const rate = out as { thin: boolean; rate: number } | undefined;
+      seen = rate ? { thin: rate.thin, rate: rate.rate } : {};
+      if (!rate) problems.push(`no rate (returned ${hrText(hr)})`);
+      else {
+        if (want.thin !== undefined && want.thin !== rate.thin) problems.push(`thin ${rate.thin}, expected ${want.thin}`);
+        if (want.rate !== undefined && want.rate !== rate.rate) problems.push(`rate ${rate.rate}, expected ${want.rate}`);
+      }
+      break;
+    }
+    case 'Clock.GetState':
+      seen = { clockState: out };
+      if (out !== want.clockState) problems.push(`clock state ${String(out)}, expected ${String(want.clockState)}`);
+      break;
+    case 'Clock.GetTime': {
+      seen = { timeHns: failed(hr) ? null : out };
+      if (failed(hr)) problems.push(`no time (returned ${hrText(hr)})`);
+      else if (want.timeHns !== undefined && Math.abs((out as number) - (want.timeHns as number)) > ((want.toleranceHns as number | undefined) ?? 0)) {
+        problems.push(`time ${String(out)} hns, expected ${String(want.timeHns)} ± ${String(want.toleranceHns ?? 0)}`);
+      }
+      break;
+    }
+    case 'Clock.GetRate':
+      seen = { rate: out };
+      if (want.rate !== undefined && out !== want.rate) problems.push(`rate ${String(out)}, expected ${String(want.rate)}`);
+      break;
+    case 'Clock.GetShutdownStatus':
+      seen = { shutdownStatus: failed(hr) ? null : out };
+      if (seen.shutdownStatus !== want.shutdownStatus) problems.push(`shutdown status ${String(seen.shutdownStatus)} (returned ${hrText(hr)}), expected ${String(want.shutdownStatus)}`);
+      break;
+  }
+  return { problem: problems.length ? problems.join('; ') : undefined, seen };
+}
+
+/** An event status as a scenario writes it: a catalog name or 0x hex. */
+export function parseStatus(text: string): HResult | undefined {
   if (text.startsWith('0x')) return Number.parseInt(text.slice(2), 16) >>> 0;
   return (HR as Record<string, number>)[text];
 }

@@ -8,8 +8,8 @@ import { CONTRACT_FAULT_NAMES, createFaultySession, isContractFault, type Contra
 import { mockSut, type MockSutOptions } from './modelSut.js';
 import type { SutFactory } from './SessionUnderTest.js';
 
-/** Adapters a scenario or an ordering can run on. */
-export const ADAPTER_NAMES = ['mock'] as const;
+/** Adapters a scenario or an ordering can run on (`mf-native`: the real mf.dll, adapters/mf-native/nativeCommands.ts). */
+export const ADAPTER_NAMES = ['mock', 'mf-native'] as const;
 
 /** A parsed adapter selection. */
 export interface AdapterSpec {
@@ -35,6 +35,7 @@ export function parseAdapterSpec(text: string, extraFaults: readonly string[] = 
     if (!isContractFault(name)) throw new AdapterSpecError(`unknown fault ${JSON.stringify(name)} (available: ${CONTRACT_FAULT_NAMES.join(', ')})`);
     if (!faults.includes(name)) faults.push(name);
   }
+  if (adapter === 'mf-native' && faults.length > 0) throw new AdapterSpecError('faults are planted in the mock only; mf-native takes none');
   return { adapter: adapter as AdapterSpec['adapter'], faults };
 }
 

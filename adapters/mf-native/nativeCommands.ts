@@ -1,0 +1,176 @@
+/**
+ * `mfchart run --adapter mf-native` and `mfchart verify --adapter mf-native`: the scenario runner
+ * and the differential verifier on the real mf.dll (under Wine on Linux), with the known Wine 8.0
+ * divergences listed in `adapters/mf-native/*.json` reported as known instead of failing.
+ * @module
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { formatRunReport, toRunReport } from '../../verify/scenario/runScenarioFiles.js';
+import { parseScenario, type Scenario } from '../../verify/scenario/parseScenario.js';
+import type { ScenarioResult } from '../../verify/scenario/runScenario.js';
+import { runConformance, type ConformanceMode, type ConformanceResult } from '../../verify/conformance/runConformance.js';
+import { frontierOrderings } from '../../verify/conformance/frontierOrderings.js';
+import { loadAcceptedDivergences, type AcceptedDivergence } from '../../verify/conformance/acceptedDivergences.js';
+import { formatDivergence } from '../../verify/conformance/divergence.js';
+import { counterexampleScenario, writeCounterexample } from '../../verify/conformance/counterexampleScenario.js';
+import { describeAction } from '../../verify/sut/sutActions.js';
+import { runScenario } from '../../verify/scenario/runScenario.js';
+import { distDir } from './nativeRuntime.js';
+import { startNativeBridge, type NativeBridge } from './nativeBridge.js';
+import { NATIVE_PLATFORM, nativeSut } from './nativeSut.js';
+import { settledModelSut } from './settledModelSut.js';
+import { nativeUnsupportedReason, runNativeScenario } from './runNativeScenario.js';
+
+/** Where the Wine 8.0 lists live (adapters/mf-native/ in the repository; JSON is not copied to dist/). */
+export function knownListsDir(): string {
+  return join(distDir(), '..', 'adapters', 'mf-native');
+}
+
+/** The accepted-divergence list of Wine 8.0 (adapters/mf-native/accepted-wine-8.0.json) that `verify --adapter mf-native` uses by default. */
+export function defaultNativeAccepted(): AcceptedDivergence[] {
+  const file = join(knownListsDir(), 'accepted-wine-8.0.json');
+  return existsSync(file) ? loadAcceptedDivergences(file) : [];
+}
+
+/** A shipped scenario that fails on Wine 8.0 for a known reason. */
+export interface KnownScenario {
+  file: string;
+  reason: string;
+}
+
+/** The scenarios known to fail on Wine 8.0 (by file name). */
+export function knownWineScenarios(): KnownScenario[] {
+  const file = join(knownListsDir(), 'known-wine-8.0-scenarios.json');
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as KnownScenario[]) : [];
+}
+
+/** The outcome of a native run: results, skipped scenarios, known Wine failures. */
+export interface NativeRunOutcome {
+  results: ScenarioResult[];
+  skipped: { file: string; name: string; reason: string }[];
+  /** Failing scenarios listed as known Wine divergences. */
+  known: { file: string; name: string; reason: string }[];
+  /** Scenarios listed as known that passed (the list is out of date). */
+  unexpectedPasses: string[];
+  /** Bridge start time, ms. */
+  startMs: number;
+}
+
+/** Plays scenarios on one bridge (`bridge`, or one started here and closed at the end). */
+export async function runNativeScenarios(scenarios: readonly Scenario[], given?: NativeBridge): Promise<NativeRunOutcome> {
+  const bridge = given ?? startNativeBridge();
+  const knownList = new Map(knownWineScenarios().map((entry) => [entry.file, entry.reason]));
+  const outcome: NativeRunOutcome = { results: [], skipped: [], known: [], unexpectedPasses: [], startMs: bridge.startMs };
+  try {
+    for (const scenario of scenarios) {
+      const reason = nativeUnsupportedReason(scenario);
+      if (reason) {
+        outcome.skipped.push({ file: scenario.file, name: scenario.name, reason });
+        continue;
+      }
+      const result = await runNativeScenario(scenario, bridge);
+      outcome.results.push(result);
+      const known = knownList.get(basename(scenario.file));
+      if (known && !result.pass) outcome.known.push({ file: scenario.file, name: scenario.name, reason: known });
+      if (known && result.pass) outcome.unexpectedPasses.push(scenario.file);
+    }
+  } finally {
+    if (!given) bridge.close();
+  }
+  return outcome;
+}
+
+/** Exit code of a native run: 0 when every failure is a known Wine divergence and no known one passed. */
+export function nativeRunExitCode(outcome: NativeRunOutcome): number {
+  const knownFiles = new Set(outcome.known.map((entry) => entry.file));
+  const unknownFailures = outcome.results.filter((result) => !result.pass && !knownFiles.has(result.file));
+  return unknownFailures.length > 0 || outcome.unexpectedPasses.length > 0 ? 1 : 0;
+}
+
+/** The text report: the usual one, then the skipped scenarios and the known Wine divergences. */
+export function formatNativeRun(outcome: NativeRunOutcome): string {
+  const lines = [formatRunReport(outcome.results)];
+  for (const entry of outcome.known) lines.push(`KNOWN (Wine 8.0) ${entry.name}: ${entry.reason}`);
+  for (const file of outcome.unexpectedPasses) lines.push(`UNEXPECTED PASS ${file}: listed in adapters/mf-native/known-wine-8.0-scenarios.json but passes`);
+  for (const entry of outcome.skipped) lines.push(`SKIP ${entry.name}: ${entry.reason}`);
+  lines.push(`mf-native: ${outcome.results.length} run, ${outcome.known.length} known Wine divergences, ${outcome.skipped.length} skipped (bridge started in ${Math.round(outcome.startMs)} ms)`);
+  return lines.join('\n');
+}
+
+/** The JSON report: the usual one plus `skipped`, `known`, `unexpectedPasses`. */
+export function nativeRunJson(outcome: NativeRunOutcome): unknown {
+  return { ...toRunReport(outcome.results), skipped: outcome.skipped, known: outcome.known, unexpectedPasses: outcome.unexpectedPasses };
+}
+
+/** Options of {@link runNativeVerify}. */
+export interface NativeVerifyOptions {
+  runs: number;
+  seed: number;
+  modes: ConformanceMode[];
+  /** Known divergences (default: examples/divergences/accepted-wine-8.0.json). */
+  accepted?: AcceptedDivergence[];
+  /** Where to write counterexample scenarios. */
+  out?: string;
+  /** Depth of the model table the frontier orderings come from (default 6). */
+  depth?: number;
+  bridge?: NativeBridge;
+}
+
+/** One mode's outcome. */
+export interface NativeVerifyMode {
+  result: ConformanceResult;
+  scenario?: string;
+  /** The counterexample scenario replayed: passes on the model, fails on mf-native. */
+  replay?: { reference: boolean; adapter: boolean };
+}
+
+/**
+ * The differential run on the real mf.dll: frontier orderings of the model (without source events,
+ * which need pipeline objects), then random ones, against the settled model.
+ */
+export async function runNativeVerify(options: NativeVerifyOptions): Promise<NativeVerifyMode[]> {
+  const bridge = options.bridge ?? startNativeBridge();
+  const accepted = options.accepted ?? defaultNativeAccepted();
+  const examples = frontierOrderings({ depth: options.depth ?? 6, sourceEvents: false });
+  const reports: NativeVerifyMode[] = [];
+  try {
+    for (const mode of options.modes) {
+      const sut = nativeSut(bridge);
+      const result = await runConformance({ sut, reference: settledModelSut(NATIVE_PLATFORM), runs: options.runs, seed: options.seed, mode, accepted, sourceEvents: false, examples: mode === 'async' ? examples : [] });
+      const report: NativeVerifyMode = { result };
+      if (result.counterexample) {
+        const origin = { sut: sut.name, seed: options.seed, mode, platform: NATIVE_PLATFORM };
+        if (options.out !== undefined) report.scenario = writeCounterexample(options.out, result.counterexample, origin);
+        const parsed = parseScenario(JSON.stringify(counterexampleScenario(result.counterexample, origin)), '(counterexample)');
+        report.replay = { reference: (await runScenario(parsed)).pass, adapter: (await runNativeScenario(parsed, bridge)).pass };
+      }
+      reports.push(report);
+    }
+  } finally {
+    if (!options.bridge) bridge.close();
+  }
+  return reports;
+}
+
+/** The text summary of a native verify run. */
+export function formatNativeVerify(reports: readonly NativeVerifyMode[], seed: number, runs: number): string {
+  const lines = [`mfchart verify: mf-native (real mf.dll) against the model settled after each step, seed ${seed}`];
+  for (const { result, scenario, replay } of reports) {
+    const head = `  ${result.mode.padEnd(9)} ${result.orderings} orderings (${result.actions} actions), ${(result.durationMs / 1000).toFixed(2)} s`;
+    const ce = result.counterexample;
+    if (!ce) lines.push(`${head}: no divergence`);
+    else {
+      lines.push(`${head}: DIVERGENCE, shrunk in ${result.shrinkOrderings} orderings to ${ce.calls} call${ce.calls === 1 ? '' : 's'}`);
+      lines.push(`    ${formatDivergence(ce.divergence)}`);
+      lines.push(`    ordering: ${ce.ordering.map(describeAction).join('; ')}`);
+      lines.push(`    replay:   mfchart verify --adapter mf-native --seed ${seed} --mode ${result.mode} --runs ${runs}`);
+      if (scenario) lines.push(`    scenario: ${scenario}`);
+      if (replay) lines.push(`    scenario replay: ${replay.reference ? 'passes' : 'FAILS'} on the model, ${replay.adapter ? 'PASSES' : 'fails'} on mf-native`);
+    }
+    for (const known of result.known) lines.push(`    known (accepted): ${known.count} × ${known.description} — e.g. ${formatDivergence(known.example)}`);
+  }
+  const divergences = reports.filter(({ result }) => result.counterexample).length;
+  lines.push(`orderings run: ${reports.reduce((sum, { result }) => sum + result.orderings, 0)}, divergences: ${divergences}, known: ${reports.reduce((sum, { result }) => sum + result.known.reduce((n, k) => n + k.count, 0), 0)}`);
+  return lines.join('\n');
+}

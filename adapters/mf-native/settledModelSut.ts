@@ -1,0 +1,64 @@
+/**
+ * The reference a real platform is compared with: our session on the mock platform, except that
+ * after every action it lets simulated time run until no command is pending. A real mf.dll
+ * completes commands on its own threads within milliseconds and cannot be held mid-command, so the
+ * mf-native SUT also reads events only once every accepted command has completed; both sides are
+ * then compared at the same points.
+ * @module
+ */
+import { HR } from '../../machines/hresult.js';
+import type { MediaEvent } from '../../machines/types.js';
+import { createSession } from '../../actors/createSession.js';
+import { createMockPlatform, type MockPlatformSpec } from '../../adapters/mock/createMockPlatform.js';
+import type { SessionUnderTest, SutFactory } from '../../verify/sut/SessionUnderTest.js';
+import { DEFAULT_PLATFORM } from '../../verify/sut/modelSut.js';
+import { GET_EVENT_NO_WAIT, toSessionCall } from '../../verify/sut/sutActions.js';
+
+/** One mock pipeline step (1 ms): the unit time advances by while commands are pending. */
+const STEP_HNS = 10_000;
+/** Bounds the settling, so a model bug cannot hang the verifier. */
+const MAX_STEPS = 10_000;
+const MAX_EVENTS_PER_READ = 1000;
+
+function settledSession(platformSpec: MockPlatformSpec): SessionUnderTest {
+  const platform = createMockPlatform(platformSpec);
+  const session = createSession({ adapter: platform.adapter });
+  return {
+    name: 'model (settled)',
+    session,
+    platformSpec,
+    get state() {
+      return session.state;
+    },
+    invoke(call) {
+      const { hr, out } = session.call(toSessionCall(call));
+      return out === undefined ? { hr } : { hr, out };
+    },
+    platform(action) {
+      if (action.platform === 'advanceClock') return platform.clock.advanceBy(action.hns);
+      if (action.platform === 'shutdownSource') return platform.shutdownSource(action.source);
+      return platform.endOfStream(action.source, action.stream);
+    },
+    readEvents() {
+      platform.adapter.settle();
+      for (let step = 0; step < MAX_STEPS && session.state !== 'shutdown' && session.context.commands.length > 0; step++) platform.clock.advanceBy(STEP_HNS);
+      const events: MediaEvent[] = [];
+      while (events.length < MAX_EVENTS_PER_READ) {
+        const { hr, out } = session.call({ ...GET_EVENT_NO_WAIT });
+        if (hr !== HR.S_OK || !out) break;
+        events.push(out as MediaEvent);
+      }
+      return events;
+    },
+    dispose() {
+      if (session.released) return;
+      if (session.state !== 'shutdown') session.Shutdown();
+      session.Release();
+    },
+  };
+}
+
+/** The settled model on {@link DEFAULT_PLATFORM} (or `platform`). */
+export function settledModelSut(platform: MockPlatformSpec = DEFAULT_PLATFORM): SutFactory {
+  return { name: 'model (settled)', create: () => settledSession(platform) };
+}
