@@ -3,7 +3,7 @@
  * returns its HRESULT (and out value) at once, exactly as the statechart computes it.
  * @module
  */
-import { createActor, type Actor, type InspectionEvent, type Observer } from 'xstate';
+import { createActor, type Actor, type InspectionEvent, type Observer, type SnapshotFrom, type StateValue } from 'xstate';
 import { HR, type HResult } from '../machines/hresult.js';
 import { SETTOPOLOGY, MF_EVENT_FLAG_NO_WAIT, GETFULLTOPOLOGY_CURRENT } from '../machines/constants.js';
 import type { SessionContext } from '../machines/sessionContext.js';
@@ -42,12 +42,35 @@ export interface CallbackInvocation {
 /** Listener of session-level records (calls, events queued, state changes). */
 export type SessionRecordListener = (record: SessionRecord) => void;
 
-/** A session-level record for observers: a call and its HRESULT, an event queued, a state change. */
+/** A session-level record for observers: a call with its arguments and HRESULT, an event queued, a state change, a fault, the release. */
 export type SessionRecord =
-  | { kind: 'call'; session: string; method: string; hr: HResult; at: number }
+  | {
+      kind: 'call';
+      session: string;
+      method: string;
+      hr: HResult;
+      at: number;
+      /** The call's arguments (the call event minus `type` and `now`). */
+      args: Readonly<Record<string, unknown>>;
+      /** The out value, for getters (GetEvent's event, GetRate's rate, ...). */
+      out?: unknown;
+    }
   | { kind: 'event'; session: string; event: MediaEvent; at: number }
   | { kind: 'state'; session: string; state: PublicState; at: number }
-  | { kind: 'fault'; session: string; message: string; at: number };
+  | { kind: 'fault'; session: string; message: string; at: number }
+  /** The last reference was released; `leak` when the session was not shut down first. */
+  | { kind: 'release'; session: string; leak: boolean; at: number };
+
+/**
+ * Low-level records for inspectors ({@link MediaSessionHandle.onInspect}): a call arriving (before
+ * the records of what it causes), the statechart's state value after each run-to-completion step
+ * that changed it, a platform event delivered from outside (a source shut down, the end of the
+ * presentation).
+ */
+export type InspectRecord =
+  | { kind: 'calling'; session: string; method: string; at: number }
+  | { kind: 'value'; session: string; state: PublicState; value: StateValue; at: number }
+  | { kind: 'platform'; session: string; event: PlatformEvent; at: number };
 
 let nextKey = 1;
 
@@ -65,6 +88,8 @@ export class MediaSessionHandle {
   #pendingCallbacks: CallbackInvocation[] = [];
   #callbackListeners = new Set<(invocation: CallbackInvocation) => void>();
   #recordListeners = new Set<SessionRecordListener>();
+  #inspectListeners = new Set<(record: InspectRecord) => void>();
+  #lastValue: StateValue | undefined;
   #depth = 0;
   #lastState: PublicState;
   #eventSeqSeen = 0;
@@ -110,11 +135,7 @@ export class MediaSessionHandle {
 
   /** The public state name (scenario format, "Public state names"). */
   get state(): PublicState {
-    const snapshot = this.actor.getSnapshot();
-    if (snapshot.matches('shutdown')) return 'shutdown';
-    // A running Close is `closing`; every other transitional state reports the settled state it left.
-    if (snapshot.matches({ alive: 'closing' })) return 'closing';
-    return snapshot.context.settled;
+    return publicStateOf(this.actor.getSnapshot());
   }
 
   /** The active state node path, e.g. `alive.starting.sinks`. */
@@ -155,11 +176,26 @@ export class MediaSessionHandle {
     return () => this.#recordListeners.delete(listener);
   }
 
+  /**
+   * Registers a listener of {@link InspectRecord}s (the live inspector's feed); returns an
+   * unsubscribe function. Nothing is computed for them while no one listens.
+   */
+  onInspect(listener: (record: InspectRecord) => void): () => void {
+    if (this.#inspectListeners.size === 0) this.#lastValue = this.actor.getSnapshot().value as StateValue;
+    this.#inspectListeners.add(listener);
+    return () => this.#inspectListeners.delete(listener);
+  }
+
+  #inspect(record: InspectRecord): void {
+    for (const listener of this.#inspectListeners) listener(record);
+  }
+
   /** Sends one method call and returns its synchronous result. */
   call<T = unknown>(event: SessionCallEvent | ClockCallEvent): CallResult<T> {
     if (this.#released) throw new Error(`session ${this.id} was released; no method may be called on it`);
     // An actor stopped by an error it could not absorb answers nothing: say so instead of a stale reply.
     if (this.actor.getSnapshot().status === 'error') return { hr: HR.E_UNEXPECTED };
+    if (this.#inspectListeners.size > 0) this.#inspect({ kind: 'calling', session: this.id, method: event.type, at: this.adapter.now() });
     const result = this.#dispatch((): CallResult<T> => {
       this.#reply = undefined;
       this.actor.send({ ...event, now: this.adapter.now() } as SessionCallEvent);
@@ -169,13 +205,18 @@ export class MediaSessionHandle {
       return !reply ? { hr: HR.E_UNEXPECTED } : reply.out === undefined ? { hr: reply.hr } : { hr: reply.hr, out: reply.out as T };
     });
     // A call's record follows the records of what the call did.
-    if (this.#recordListeners.size > 0) this.#emit({ kind: 'call', session: this.id, method: event.type, hr: result.hr, at: this.adapter.now() });
+    if (this.#recordListeners.size > 0) {
+      const record: Extract<SessionRecord, { kind: 'call' }> = { kind: 'call', session: this.id, method: event.type, hr: result.hr, at: this.adapter.now(), args: callArgs(event) };
+      if (result.out !== undefined) record.out = result.out;
+      this.#emit(record);
+    }
     return result;
   }
 
   /** Delivers a platform event (adapters call this through the link). */
   deliver(event: PlatformEvent): void {
     if (this.#released) return;
+    if (this.#inspectListeners.size > 0) this.#inspect({ kind: 'platform', session: this.id, event, at: this.adapter.now() });
     this.#dispatch(() => this.actor.send(event));
   }
 
@@ -193,18 +234,29 @@ export class MediaSessionHandle {
   }
 
   #afterSend(): void {
-    const ctx = this.actor.getSnapshot().context;
+    const snapshot = this.actor.getSnapshot();
+    const ctx = snapshot.context;
+    if (this.#inspectListeners.size > 0) {
+      const value = snapshot.value as StateValue;
+      if (!sameStateValue(value, this.#lastValue!)) {
+        this.#lastValue = value;
+        this.#inspect({ kind: 'value', session: this.id, state: publicStateOf(snapshot), value, at: this.adapter.now() });
+      }
+    }
+    // Work out what is new and advance the bookkeeping before any listener runs: a listener may call
+    // the session again, and that nested send must not see (and re-deliver) these records.
+    const added = ctx.events.length - this.#eventSeqSeen;
+    if (added > 0) this.#eventsQueued += added;
+    this.#eventSeqSeen = ctx.events.length;
     if (this.#recordListeners.size > 0) {
       const state = this.state;
+      const previous = this.#lastState;
+      this.#lastState = state;
       const at = this.adapter.now();
       // New events are the queue's tail: a macrostep either appends or removes, never both.
-      const added = ctx.events.length - this.#eventSeqSeen;
       if (added > 0) for (const event of ctx.events.slice(-added)) this.#emit({ kind: 'event', session: this.id, event, at });
-      if (state !== this.#lastState) this.#emit({ kind: 'state', session: this.id, state, at });
-      this.#lastState = state;
+      if (state !== previous) this.#emit({ kind: 'state', session: this.id, state, at });
     }
-    if (ctx.events.length > this.#eventSeqSeen) this.#eventsQueued += ctx.events.length - this.#eventSeqSeen;
-    this.#eventSeqSeen = ctx.events.length;
     while (this.#pendingCallbacks.length > 0) {
       const invocation = this.#pendingCallbacks.shift()!;
       for (const listener of this.#callbackListeners) listener(invocation);
@@ -298,12 +350,39 @@ export class MediaSessionHandle {
     if (this.#released) throw new Error(`session ${this.id} was already released`);
     const snapshot = this.actor.getSnapshot();
     const leak = !snapshot.matches('shutdown');
+    if (this.#inspectListeners.size > 0) this.#inspect({ kind: 'calling', session: this.id, method: 'session.Release', at: this.adapter.now() });
     if (leak && snapshot.status === 'active') this.#dispatch(() => this.actor.send({ type: 'session.Shutdown', now: this.adapter.now() }));
     this.#released = true;
     this.adapter.detach(this.key);
     this.actor.stop();
+    if (this.#recordListeners.size > 0) this.#emit({ kind: 'release', session: this.id, leak, at: this.adapter.now() });
     return { leak };
   }
+}
+
+/** The public state name of a session statechart snapshot (scenario format, "Public state names"). */
+export function publicStateOf(snapshot: SnapshotFrom<MediaSessionMachine>): PublicState {
+  // Read from the value directly (`shutdown` and `alive.closing` are atomic): `matches()` costs
+  // more than the rest of a getter call, and observers read this after every step.
+  const value = snapshot.value as StateValue;
+  if (value === 'shutdown') return 'shutdown';
+  // A running Close is `closing`; every other transitional state reports the settled state it left.
+  if (typeof value === 'object' && value.alive === 'closing') return 'closing';
+  return snapshot.context.settled;
+}
+
+/** Structural equality of two state values (small trees of keys). */
+function sameStateValue(a: StateValue, b: StateValue): boolean {
+  if (a === b) return true;
+  if (typeof a === 'string' || typeof b === 'string') return false;
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => key in b && sameStateValue(a[key]!, b[key]!));
+}
+
+/** A call event's arguments: the event without `type` and the runtime's `now` stamp. */
+export function callArgs(event: SessionCallEvent | ClockCallEvent): Record<string, unknown> {
+  const { type: _type, now: _now, ...args } = event as SessionCallEvent & { now?: number };
+  return args;
 }
 
 function flattenValue(value: unknown): string {

@@ -89,6 +89,11 @@ export interface SessionHost {
   release(id: string): { leak: boolean };
   /** Shuts down and releases every session; the host is empty afterwards and stays usable. */
   shutdownAll(): ShutdownAllReport;
+  /**
+   * Listens for sessions the host creates, called before `create` returns (so before any method
+   * call on the new session); returns an unsubscribe function. The live inspector uses it.
+   */
+  onCreate(listener: (session: MediaSessionHandle) => void): () => void;
   /** Listens for leaks; returns an unsubscribe function. */
   onLeak(listener: (leak: SessionLeak) => void): () => void;
   /** Listens for faults; returns an unsubscribe function. */
@@ -152,6 +157,7 @@ export function createSessionHost(options: SessionHostOptions = {}): SessionHost
   const faultList: SessionFault[] = [];
   const leakListeners = new Set<(leak: SessionLeak) => void>();
   const faultListeners = new Set<(fault: SessionFault) => void>();
+  const createListeners = new Set<(session: MediaSessionHandle) => void>();
   let autoId = 0;
 
   const link: HostLink = {
@@ -200,6 +206,7 @@ export function createSessionHost(options: SessionHostOptions = {}): SessionHost
         link,
       );
       sessions.set(id, session);
+      notify(createListeners, session);
       return session;
     },
     get(id) {
@@ -229,6 +236,10 @@ export function createSessionHost(options: SessionHostOptions = {}): SessionHost
         released++;
       }
       return { released, faulted };
+    },
+    onCreate(listener) {
+      createListeners.add(listener);
+      return () => void createListeners.delete(listener);
     },
     onLeak(listener) {
       leakListeners.add(listener);

@@ -1623,6 +1623,23 @@ describe('session clock through the session lifecycle (§6.1, research §7.3)', 
 // ---------------------------------------------------------------------------------------------
 
 describe('regressions', () => {
+  it('a record listener that calls the session again sees each event and state change once', () => {
+    const r = reach('fresh');
+    const seen: string[] = [];
+    r.h.onRecord((rec) => {
+      if (rec.kind === 'event') {
+        seen.push(eventName(rec.event.type));
+        // A reactive app answering an event synchronously: this nested call must not re-deliver the event.
+        if (rec.event.type === ME.MESessionTopologySet) r.h.GetSessionCapabilities();
+      }
+      if (rec.kind === 'state') seen.push(`state:${rec.state}`);
+    });
+    expect(r.h.SetTopology(0, topology())).toBe(HR.S_OK);
+    settle(r);
+    expect(seen.filter((name) => name === 'MESessionTopologySet')).toEqual(['MESessionTopologySet']);
+    expect(seen.filter((name) => name === 'state:ready')).toEqual(['state:ready']);
+  });
+
   it('Close while started drops PAUSE, then START and SEEK: two MESessionCapabilitiesChanged [WI S:3387, S:1291-1292]', () => {
     const r = reach('started');
     expect(r.h.Close()).toBe(HR.S_OK);

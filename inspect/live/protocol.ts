@@ -40,7 +40,12 @@ export interface SessionSummary {
   adapter: string;
 }
 
-/** One recorded step of a session's life, in order. `seq` is per session, from 1. */
+/**
+ * One recorded step of a session's life, in order. `seq` is per session, from 1 (the first entry,
+ * a `state` entry with the state the session was in when recording began). `at` is the platform's
+ * clock in 100-ns units (simulated time on the mock). A call's entry comes before the entries of
+ * what it caused (its platform requests, state changes and events).
+ */
 export type TraceEntry =
   | {
       seq: number;
@@ -51,6 +56,13 @@ export type TraceEntry =
       /** The call's arguments as the session received them (the call event minus `type`). */
       args: Readonly<Record<string, unknown>>;
       hr: number;
+      /**
+       * Addition: the out value of a getter when it has one (GetEvent/EndGetEvent: the event
+       * `{ type, status, value }`; GetRate: `{ thin, rate }`; GetSessionCapabilities: the flags;
+       * GetFullTopology: `'current' | 'queued' | 'null'`; `session.Release`: `{ leak }`).
+       * `session.Release` is recorded as a call too (it is no statechart event).
+       */
+      out?: unknown;
     }
   | { seq: number; at: number; kind: 'event'; eventType: number; status: number; value?: unknown }
   | { seq: number; at: number; kind: 'state'; state: string; value: StateValue }
@@ -62,6 +74,17 @@ export type TraceEntry =
       op: string;
       phase: 'request' | 'done';
       hr?: number;
+      /**
+       * Addition: true for something the outside world did to the pipeline (the demo driver or a
+       * scenario: `op` is `shutdownSource` or `endOfStream`, `phase` is `done`), as opposed to the
+       * session's own pipeline operations and the platform events it received
+       * (`sourceShutdown`, `endOfPresentation`, `presentationEnded`, phase `done`).
+       */
+      external?: boolean;
+      /** Addition: the source an external action or a received platform event names. */
+      source?: string;
+      /** Addition: the stream of an external `endOfStream`. */
+      stream?: number;
     }
   | { seq: number; at: number; kind: 'fault'; message: string };
 
@@ -90,6 +113,12 @@ export interface TraceMessage {
   session: string;
   summary: SessionSummary;
   entries: TraceEntry[];
+  /**
+   * Addition: true when the trace does not start at the session's creation — older entries were
+   * dropped by the per-session bound (the server's `traceCapacity`, default 1000 entries) or the
+   * session was created before the inspector attached. Such a trace cannot be turned into a scenario.
+   */
+  truncated?: boolean;
 }
 
 /** Server → page: new entries of the selected session. */
