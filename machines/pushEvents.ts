@@ -58,6 +58,11 @@ export type NetOp =
   | 'pushStart'
   /** `$D` with one data packet (and, when Length-Remaining runs out, `$F` padding and a new PushStart). */
   | 'data'
+  /**
+   * `$D` for each of a run of queued data packets, in order, as one operation (a sink with
+   * `maxBatch` > 1, decision P39). On failure its `net.done` says how many were written first.
+   */
+  | 'dataUnits'
   /** `$E` with Reason S_FALSE: this playlist entry ended, a `$C` follows. */
   | 'endOfEntry'
   /** `$C` with a new header. */
@@ -81,19 +86,32 @@ export type NetRequest =
   | { op: 'connect'; input: ConnectInput }
   | { op: 'pushStart' | 'streamChange'; input: { header: PushBuffer } }
   | { op: 'data'; input: { seq: number; unit: PushBuffer } }
+  | { op: 'dataUnits'; input: { units: readonly { seq: number; unit: PushBuffer }[] } }
   | { op: 'endOfEntry' | 'endSession'; input: Record<string, never> };
 
 /** What the network adapter reports. */
 export type NetEvent = PushTimed &
   (
-    /** The operation asked for last finished: S_OK, or the failure mapped to an HRESULT (spec §4.7). */
-    | { type: 'net.done'; op: NetOp; hr: HResult; pushId?: string }
+    /**
+     * The operation asked for last finished: S_OK, or the failure mapped to an HRESULT (spec §4.7).
+     * `written`: for a failed `dataUnits`, how many of its units were written before the failure
+     * (they are acknowledged, the rest fail with the queue).
+     */
+    | { type: 'net.done'; op: NetOp; hr: HResult; pushId?: string; written?: number }
     /** The connection broke while no operation was asked for (server EOF, reset, a 408 between packets). */
     | { type: 'net.lost'; hr: HResult }
   );
 
+/**
+ * OnDataUnit called once per unit, in order, by a writer that had several units ready: one event
+ * whose outcome is exactly that of a `sink.OnDataUnit` per unit (their replies come together as
+ * one `mf.replies`, in order), except that the units after one that blocks are not handed — the caller hands them once
+ * it returns (a second OnDataUnit while one is blocked would be refused, P21). Decision P39.
+ */
+export type PushUnitsEvent = PushTimed & { type: 'sink.OnDataUnits'; units: readonly PushBuffer[] };
+
 /** Every event the push sink accepts. */
-export type PushSinkEvent = PushCallEvent | NetEvent;
+export type PushSinkEvent = PushCallEvent | PushUnitsEvent | NetEvent;
 
 /** The blocking calls: their `mf.reply` is provisional (`out.pending`), their HRESULT comes as `mf.complete`. */
 export type BlockingCall = 'Connect' | 'EndSession' | 'OnDataUnit';
@@ -102,6 +120,11 @@ export type BlockingCall = 'Connect' | 'EndSession' | 'OnDataUnit';
 export type PushSinkEmitted =
   /** A call's synchronous HRESULT (and out value). `out: { pending: true }` means the call blocks. */
   | { type: 'mf.reply'; hr: HResult; out?: unknown }
+  /**
+   * The replies of a `sink.OnDataUnits` event, one per unit handed, in order (the units after one
+   * that blocks are not handed); `blocked`: the last one blocks, as an `mf.reply` with `out.pending`.
+   */
+  | { type: 'mf.replies'; hrs: HResult[]; blocked: boolean }
   /** A blocked call returns. */
   | { type: 'mf.complete'; call: BlockingCall; hr: HResult }
   /** IWMStatusCallback::OnStatus(WMT_ERROR, hr): the connection failed asynchronously. */

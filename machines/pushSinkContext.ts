@@ -49,10 +49,14 @@ export interface PushSinkContext {
   /** Wire operations not yet acknowledged, FIFO; the head is in flight when `inFlight`. */
   outbox: readonly Outgoing[];
   inFlight: boolean;
+  /** How many outbox items, from the head, the operation in flight covers (more than 1 only for `dataUnits`). */
+  inFlightItems: number;
   /** Calls that block on the network and have not returned. */
   blocked: readonly BlockingCall[];
   /** OnDataUnit blocks (backpressure) while more than this many data units wait to be written. */
   maxQueued: number;
+  /** The most queued data units one network operation carries (1: one `data` per unit). */
+  maxBatch: number;
   /** Data-unit accounting: `handed = acked + failed + queued` at every step. */
   nextSeq: number;
   handed: number;
@@ -68,6 +72,11 @@ export interface PushSinkContext {
 export interface PushSinkInput {
   /** Data units that may wait for the network before OnDataUnit blocks (default 32). */
   maxQueued?: number;
+  /**
+   * The most queued data units handed to the network as one `dataUnits` operation and acknowledged
+   * by its one `net.done` (default 1: a `data` operation per unit). Decision P39.
+   */
+  maxBatch?: number;
 }
 
 /** The default backpressure bound. */
@@ -81,8 +90,10 @@ export function initialPushSinkContext(input?: PushSinkInput): PushSinkContext {
     header: null,
     outbox: [],
     inFlight: false,
+    inFlightItems: 0,
     blocked: [],
     maxQueued: Math.max(1, input?.maxQueued ?? DEFAULT_MAX_QUEUED),
+    maxBatch: Math.max(1, Math.floor(input?.maxBatch ?? 1) || 1),
     nextSeq: 0,
     handed: 0,
     acked: 0,

@@ -7,7 +7,7 @@
  * @module
  */
 import { HR, type HResult } from './hresult.js';
-import type { BlockingCall, NetRequest, PushCallEvent, PushSinkEmitted, PushSinkEvent } from './pushEvents.js';
+import type { BlockingCall, NetRequest, PushBuffer, PushCallEvent, PushSinkEmitted, PushSinkEvent } from './pushEvents.js';
 import { checkConnectArgs } from './pushUrl.js';
 import { queuedUnits, type Outgoing, type PushSinkContext, type PushSinkState } from './pushSinkContext.js';
 
@@ -62,8 +62,20 @@ class Draft {
     return this;
   }
   send(...items: Outgoing[]): this {
-    this.ctx.outbox = [...this.ctx.outbox, ...items];
+    // The draft copies the outbox once, then appends: an event may queue many units (OnDataUnits).
+    if (!this.outboxOwned) {
+      this.ctx.outbox = this.ctx.outbox.slice();
+      this.outboxOwned = true;
+    }
+    (this.ctx.outbox as Outgoing[]).push(...items);
+    if (this.queuedCount !== undefined) for (const item of items) if (item.op === 'data') this.queuedCount++;
     return this;
+  }
+  private outboxOwned = false;
+  /** Data units in the outbox, counted once per step and kept up to date by `send`. */
+  private queuedCount: number | undefined;
+  queued(): number {
+    return (this.queuedCount ??= queuedUnits(this.ctx));
   }
   /** A unit handed and refused at once: reported to the caller by the call's HRESULT. */
   refuseUnit(hr: HResult): this {
@@ -77,7 +89,10 @@ class Draft {
     if (this.ctx.inFlight) this.effects.push({ type: 'cancelNet' });
     const seqs = this.ctx.outbox.flatMap((item) => (item.op === 'data' ? [item.seq] : []));
     this.ctx.outbox = [];
+    this.outboxOwned = true;
+    this.queuedCount = 0;
     this.ctx.inFlight = false;
+    this.ctx.inFlightItems = 0;
     if (seqs.length > 0) {
       this.ctx.failed += seqs.length;
       this.emitted.push({ type: 'mf.unitsFailed', seqs, hr });
@@ -99,17 +114,37 @@ class Draft {
   }
   /** Asks for the head of the FIFO when nothing is in flight, and lets a blocked OnDataUnit return. */
   pump(): this {
-    if (this.ctx.blocked.includes('OnDataUnit') && queuedUnits(this.ctx) <= this.ctx.maxQueued) this.complete('OnDataUnit', HR.S_OK);
+    if (this.ctx.blocked.includes('OnDataUnit') && this.queued() <= this.ctx.maxQueued) this.complete('OnDataUnit', HR.S_OK);
     const head = this.ctx.outbox[0];
     if (!this.ctx.inFlight && head) {
       this.ctx.inFlight = true;
-      this.effects.push({ type: 'requestNet', params: netRequest(head) });
+      const run = head.op === 'data' && this.ctx.maxBatch > 1 ? dataRun(this.ctx.outbox, this.ctx.maxBatch) : [];
+      this.ctx.inFlightItems = Math.max(1, run.length);
+      this.effects.push({ type: 'requestNet', params: run.length > 1 ? { op: 'dataUnits', input: { units: run } } : netRequest(head) });
     }
+    return this;
+  }
+  /** Takes the first `count` outbox items off as written; the data units among them are acknowledged. */
+  written(count: number): this {
+    for (let i = 0; i < count; i++) if (this.ctx.outbox[i]!.op === 'data') this.ctx.acked++;
+    this.ctx.outbox = this.ctx.outbox.slice(count);
+    this.outboxOwned = true;
+    this.queuedCount = undefined;
     return this;
   }
   done(): PushStep {
     return { state: this.state, context: this.ctx, emitted: this.emitted, effects: this.effects };
   }
+}
+
+/** The data units at the head of the outbox, at most `max` (decision P39: they go out as one operation). */
+function dataRun(outbox: readonly Outgoing[], max: number): { seq: number; unit: PushBuffer }[] {
+  const run: { seq: number; unit: PushBuffer }[] = [];
+  for (const item of outbox) {
+    if (item.op !== 'data' || run.length >= max) break;
+    run.push({ seq: item.seq, unit: item.unit });
+  }
+  return run;
 }
 
 function netRequest(item: Outgoing): NetRequest {
@@ -141,6 +176,7 @@ function connect(d: Draft, event: Extract<PushCallEvent, { type: 'push.Connect' 
   d.block('Connect').go('connecting');
   d.effects.push({ type: 'requestNet', params: { op: 'connect', input: args.input } });
   d.ctx.inFlight = true;
+  d.ctx.inFlightItems = 0;
   return d;
 }
 
@@ -155,6 +191,7 @@ function disconnect(d: Draft): Draft {
     case 'connecting':
       d.effects.push({ type: 'cancelNet' });
       d.ctx.inFlight = false;
+      d.ctx.inFlightItems = 0;
       return d.close().complete('Connect', HR.NS_E_SHUTDOWN).go('created');
     default:
       // connected, streaming, ending: close without `$E`; what was not written is dropped.
@@ -192,15 +229,38 @@ function onHeader(d: Draft, event: Extract<PushCallEvent, { type: 'sink.OnHeader
 }
 
 function onDataUnit(d: Draft, event: Extract<PushCallEvent, { type: 'sink.OnDataUnit' }>): Draft {
-  const unit = event.unit;
-  if (unit === null) return d.reply(HR.E_INVALIDARG);
-  if (unit.length === 0 || unit.length > MAX_DATA_UNIT_BYTES) return d.refuseUnit(HR.E_INVALIDARG);
+  return handUnit(d, event.unit) === 'refused' ? d : d.pump();
+}
+
+/** OnDataUnit for each unit until one blocks; the network is asked once, after them (decision P39). */
+function onDataUnits(d: Draft, units: readonly PushBuffer[]): Draft {
+  let accepted = false;
+  let blocked = false;
+  const from = d.emitted.length;
+  for (const unit of units) {
+    const outcome = handUnit(d, unit);
+    if (outcome !== 'refused') accepted = true;
+    if (outcome === 'blocked') {
+      blocked = true;
+      break;
+    }
+  }
+  // handUnit emits only replies: one `mf.replies` carries them (one emitted event per step, not per unit).
+  const hrs = d.emitted.splice(from).map((e) => (e as Extract<PushSinkEmitted, { type: 'mf.reply' }>).hr);
+  d.emitted.push({ type: 'mf.replies', hrs, blocked });
+  return accepted ? d.pump() : d;
+}
+
+/** One OnDataUnit's reply and queueing, without asking the network (the caller pumps). */
+function handUnit(d: Draft, unit: PushBuffer | null): 'refused' | 'queued' | 'blocked' {
+  if (unit === null) return d.reply(HR.E_INVALIDARG), 'refused';
+  if (unit.length === 0 || unit.length > MAX_DATA_UNIT_BYTES) return d.refuseUnit(HR.E_INVALIDARG), 'refused';
   const refused = noDataPath(d.state);
-  if (refused !== undefined) return d.refuseUnit(refused);
-  if (d.ctx.blocked.includes('OnDataUnit')) return d.refuseUnit(HR.NS_E_INVALID_REQUEST);
+  if (refused !== undefined) return d.refuseUnit(refused), 'refused';
+  if (d.ctx.blocked.includes('OnDataUnit')) return d.refuseUnit(HR.NS_E_INVALID_REQUEST), 'refused';
   const header = d.ctx.header;
   if (d.state === 'connected') {
-    if (header === null) return d.refuseUnit(HR.NS_E_INVALID_REQUEST);
+    if (header === null) return d.refuseUnit(HR.NS_E_INVALID_REQUEST), 'refused';
     d.send({ op: 'pushStart', header }).go('streaming.afterHeader');
   } else if (d.state === 'streaming.afterEndOfEntry') {
     d.send({ op: 'streamChange', header: header! }).go('streaming.afterHeader');
@@ -208,9 +268,9 @@ function onDataUnit(d: Draft, event: Extract<PushCallEvent, { type: 'sink.OnData
   const seq = d.ctx.nextSeq++;
   d.ctx.handed++;
   d.send({ op: 'data', seq, unit });
-  if (queuedUnits(d.ctx) > d.ctx.maxQueued) d.block('OnDataUnit');
-  else d.reply(HR.S_OK);
-  return d.pump();
+  if (d.queued() > d.ctx.maxQueued) return d.block('OnDataUnit'), 'blocked';
+  d.reply(HR.S_OK);
+  return 'queued';
 }
 
 function onEndWriting(d: Draft): Draft {
@@ -235,11 +295,18 @@ function netDone(d: Draft, event: Extract<PushSinkEvent, { type: 'net.done' }>):
   }
   if (!(STREAMING(d.state) || d.state === 'ending')) return d;
   const head = d.ctx.outbox[0];
-  if (!d.ctx.inFlight || !head || head.op !== event.op) return d; // not what was asked for: ignored
+  const items = d.ctx.inFlightItems;
+  const asked = items > 1 ? 'dataUnits' : head?.op;
+  if (!d.ctx.inFlight || !head || asked !== event.op) return d; // not what was asked for: ignored
   d.ctx.inFlight = false;
-  if (!ok) return d.broken(event.hr >>> 0); // the failed operation's unit is still queued: it fails with the rest
-  d.ctx.outbox = d.ctx.outbox.slice(1);
-  if (head.op === 'data') d.ctx.acked++;
+  d.ctx.inFlightItems = 0;
+  if (!ok) {
+    // Units of a run written before the failure are acknowledged; the rest (the failed operation's
+    // unit included) are still queued and fail with them.
+    if (event.op === 'dataUnits') d.written(Math.min(items, Math.max(0, Math.floor(event.written ?? 0) || 0)));
+    return d.broken(event.hr >>> 0);
+  }
+  d.written(Math.max(1, items));
   if (head.op === 'endSession') return d.complete('EndSession', HR.S_OK).go('ended');
   return d.pump();
 }
@@ -261,6 +328,8 @@ export function pushSinkStep(state: PushSinkState, ctx: PushSinkContext, event: 
       return onHeader(d, event).done();
     case 'sink.OnDataUnit':
       return onDataUnit(d, event).done();
+    case 'sink.OnDataUnits':
+      return onDataUnits(d, event.units).done();
     case 'sink.OnEndWriting':
       return onEndWriting(d).done();
     case 'sink.IsRealTime':

@@ -14,6 +14,7 @@ import { HR } from '../machines/hresult.js';
 import { readAsf } from '../adapters/wmf-push/asfReader.js';
 import { createPushClient, type PushClient } from '../adapters/wmf-push/createPushClient.js';
 import { createPushServer, type PushServer, type PushServerOptions } from '../adapters/wmf-push/createPushServer.js';
+import { DEFAULT_WRITE_BUFFER_BYTES } from '../adapters/wmf-push/pushConnection.js';
 import { tinyAsf } from './asfFixture.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -154,8 +155,8 @@ describe('push loopback', () => {
     const summary = await server.nextSessionEnd();
     const stats = c.stats();
     expect(stats.maxQueuedSeen).toBeLessThanOrEqual(maxQueued + 1);
-    // The socket never held more than its high-water mark plus one packet.
-    expect(stats.maxBuffered).toBeLessThanOrEqual(16 * 1024 + 4 + packetSize);
+    // The socket never held more than its high-water mark (the write buffer, P38) plus one packet.
+    expect(stats.maxBuffered).toBeLessThanOrEqual(DEFAULT_WRITE_BUFFER_BYTES + 4 + packetSize);
     expect(stats.drainWaits).toBeGreaterThan(0);
     expect(summary.units).toBe(outcomes.length);
     expect(stats).toMatchObject({ handed: outcomes.length, acked: outcomes.length, failed: 0 });

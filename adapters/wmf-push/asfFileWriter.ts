@@ -1,16 +1,22 @@
 /**
  * Writes a received push stream to a valid ASF file: the `$H` payload (Header Object + the first 50
- * bytes of the Data Object), then each `$D` packet re-padded to the header's fixed packet size, and,
- * at the end, the sizes and counts that a live stream cannot know up front fixed up in place (Data
- * Object size and Total Data Packets; File Properties File Size and Data Packets Count), so the
- * file reads back with asfReader.ts (wmf-push-sink.md §6).
+ * bytes of the Data Object), then each `$D` packet padded back to the header's fixed packet size with
+ * its Padding Length saying so (asfPacket.ts), and, at the end, the sizes and counts that a live
+ * stream cannot know up front fixed up in place (Data Object size and Total Data Packets; File
+ * Properties File Size and Data Packets Count), so the file reads back with asfReader.ts and ffprobe
+ * (wmf-push-sink.md §6).
  *
- * Synchronous file I/O: the server writes packets in arrival order and a file is always complete
- * when `finish()` returns.
+ * Synchronous file I/O, batched: packets are gathered up to {@link WRITE_BATCH_BYTES} and written in
+ * one call, so the server's event loop blocks rarely, and a file is always complete when `finish()`
+ * returns (decision P33).
  * @module
  */
 import fs from 'node:fs';
 import { ASF_GUID, AsfError, DATA_OBJECT_PREFIX, guidAt } from './asfReader.js';
+import { restorePadding } from './asfPacket.js';
+
+/** Packets gathered before one write. */
+export const WRITE_BATCH_BYTES = 256 * 1024;
 
 /** Where the fields to fix up are, found in the header. */
 interface HeaderLayout {
@@ -46,6 +52,8 @@ export class AsfFileWriter {
   private readonly layout: HeaderLayout;
   private packets = 0;
   private finished = false;
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
 
   constructor(
     readonly path: string,
@@ -66,18 +74,29 @@ export class AsfFileWriter {
     return this.packets;
   }
 
-  /** Appends one data packet; a `$D` stripped of its padding is padded back with zeros (§2.5). */
+  /** Appends one data packet; a `$D` stripped of its padding is padded back, Padding Length fixed (§2.5). */
   packet(payload: Buffer): void {
+    if (this.finished) throw new AsfError(`${this.path}: a packet after finish()`);
     if (payload.length > this.layout.packetSize) throw new AsfError(`$D of ${payload.length} bytes exceeds the packet size ${this.layout.packetSize}`);
-    fs.writeSync(this.fd, payload);
-    if (payload.length < this.layout.packetSize) fs.writeSync(this.fd, Buffer.alloc(this.layout.packetSize - payload.length));
+    const full = restorePadding(payload, this.layout.packetSize);
+    this.pending.push(full);
+    this.pendingBytes += full.length;
     this.packets++;
+    if (this.pendingBytes >= WRITE_BATCH_BYTES) this.flush();
+  }
+
+  private flush(): void {
+    if (this.pendingBytes === 0) return;
+    fs.writeSync(this.fd, this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes));
+    this.pending = [];
+    this.pendingBytes = 0;
   }
 
   /** Fixes up the sizes and counts and closes the file. Idempotent. */
   finish(): void {
     if (this.finished) return;
     this.finished = true;
+    this.flush();
     const { headerObjectSize: hos, filePropertiesAt: fp, packetSize } = this.layout;
     const dataSize = DATA_OBJECT_PREFIX + this.packets * packetSize;
     const u64 = (value: number, at: number) => {

@@ -7,13 +7,18 @@
  * file only runs the operations it asks for and reports each outcome as `net.done` or `net.lost`.
  * An operation cancelled by the statechart (`cancelNet`) never reports: every operation carries a
  * generation number and stale outcomes are dropped.
+ *
+ * Per unit, the statechart costs more than the socket, so the data path is batched (decision P39): the
+ * OnDataUnit calls made in one turn of the event loop reach the statechart as one `sink.OnDataUnits`
+ * event, and the units queued behind an operation go to the wire as one `dataUnits` operation.
  * @module
  */
 import { createActor, type Actor } from 'xstate';
 import { HR, type HResult } from '../../machines/hresult.js';
-import type { BlockingCall, NetRequest, PushCallEvent, PushSinkEmitted } from '../../machines/pushEvents.js';
+import type { BlockingCall, NetRequest, PushCallEvent, PushBuffer, PushSinkEmitted, PushSinkEvent } from '../../machines/pushEvents.js';
 import { pushSinkMachine, pushSinkStateOf, type PushSinkMachine } from '../../machines/pushSinkMachine.js';
-import { queuedUnits, type PushSinkState } from '../../machines/pushSinkContext.js';
+import { PENDING } from '../../machines/pushSinkSteps.js';
+import { DEFAULT_MAX_QUEUED, queuedUnits, type PushSinkState } from '../../machines/pushSinkContext.js';
 import { PushConnection, type PushConnectionOptions, type PushCredentials, type PushWireStats } from './pushConnection.js';
 import { PushFailure } from './socketFault.js';
 
@@ -21,13 +26,22 @@ import { PushFailure } from './socketFault.js';
 export interface PushClientOptions extends Omit<PushConnectionOptions, 'onLost'> {
   /** Data units that may wait for the network before OnDataUnit blocks (the statechart's bound, default 32). */
   maxQueued?: number;
+  /**
+   * The most queued data units written as one network operation and acknowledged together
+   * (the statechart's `maxBatch`; default: `maxQueued` + 1, every unit waiting; 1: one operation per unit). Decision P39.
+   */
+  maxBatch?: number;
 }
 
-/** Connect's options (IWMWriterPushSink::Connect's template and AutoDestroy, plus credentials for a 401). */
+/**
+ * Connect's options (IWMWriterPushSink::Connect's template and AutoDestroy, plus the credentials
+ * IWMCredentialCallback::AcquireCredentials would supply: for a 401, and for a proxy's 407).
+ */
 export interface PushConnectOptions {
   templateUrl?: string | null;
   autoDestroy?: boolean;
   credentials?: PushCredentials;
+  proxyCredentials?: PushCredentials;
 }
 
 /** Counts on the client's end: the statechart's unit accounting and what went over the wire. */
@@ -78,6 +92,7 @@ export function createPushClient(options: PushClientOptions = {}): PushClient {
   let actor: Actor<PushSinkMachine>;
   let generation = 0;
   let credentials: PushCredentials | undefined;
+  let proxyCredentials: PushCredentials | undefined;
   let lastStatus: HResult = HR.S_OK;
   let maxQueuedSeen = 0;
   const backpressureListeners: (() => void)[] = [];
@@ -85,24 +100,30 @@ export function createPushClient(options: PushClientOptions = {}): PushClient {
   const units = new Map<number, (hr: HResult) => void>();
   const completions = new Map<BlockingCall, ((hr: HResult) => void)[]>();
   let replies: Reply[] | null = null;
+  const maxQueued = Math.max(1, options.maxQueued ?? DEFAULT_MAX_QUEUED);
 
   const conn = new PushConnection({
     ...options,
-    onLost: (failure) => actor.send({ type: 'net.lost', hr: failure.hr }),
+    onLost: (failure) => send({ type: 'net.lost', hr: failure.hr }),
   });
   conn.onDrainWait = () => backpressureListeners.forEach((l) => l());
+
+  const send = (event: PushSinkEvent) => actor.send(event);
 
   /** Runs one wire operation; its outcome is reported unless the statechart cancelled it meanwhile. */
   function requestNet(params: NetRequest): void {
     const gen = ++generation;
+    const progress = { written: 0 };
     const run = async (): Promise<string | undefined> => {
       switch (params.op) {
         case 'connect':
-          return conn.connect(params.input, credentials);
+          return conn.connect(params.input, credentials, proxyCredentials);
         case 'pushStart':
           return void (await conn.pushStart(bytesOf(params.input.header)));
         case 'data':
           return void (await conn.data(bytesOf(params.input.unit)));
+        case 'dataUnits':
+          return void (await conn.dataUnits(params.input.units.map((u) => bytesOf(u.unit)), progress));
         case 'endOfEntry':
           return void (await conn.endOfEntry());
         case 'streamChange':
@@ -117,13 +138,17 @@ export function createPushClient(options: PushClientOptions = {}): PushClient {
       .then(
         (pushId) => {
           if (gen !== generation) return;
-          actor.send({ type: 'net.done', op: params.op, hr: HR.S_OK, ...(pushId !== undefined ? { pushId } : {}) });
+          send({ type: 'net.done', op: params.op, hr: HR.S_OK, ...(pushId !== undefined ? { pushId } : {}) });
           if (params.op === 'data') settleUnit(params.input.seq, HR.S_OK);
+          if (params.op === 'dataUnits') for (const u of params.input.units) settleUnit(u.seq, HR.S_OK);
         },
         (error: unknown) => {
           if (gen !== generation) return;
           const hr = error instanceof PushFailure ? error.hr : HR.NS_E_CONNECTION_FAILURE;
-          actor.send({ type: 'net.done', op: params.op, hr });
+          if (params.op !== 'dataUnits') return void send({ type: 'net.done', op: params.op, hr });
+          // The units written before the failure are acknowledged; the statechart fails the rest.
+          send({ type: 'net.done', op: params.op, hr, written: progress.written });
+          for (const u of params.input.units.slice(0, progress.written)) settleUnit(u.seq, HR.S_OK);
         },
       );
   }
@@ -147,13 +172,16 @@ export function createPushClient(options: PushClientOptions = {}): PushClient {
         },
       },
     }),
-    { input: { ...(options.maxQueued !== undefined ? { maxQueued: options.maxQueued } : {}) } },
+    { input: { maxQueued, maxBatch: options.maxBatch ?? maxQueued + 1 } },
   );
   actor.on('*', (emitted) => {
     const e = emitted as PushSinkEmitted;
     switch (e.type) {
       case 'mf.reply':
         replies?.push({ hr: e.hr, out: e.out });
+        break;
+      case 'mf.replies':
+        if (replies) for (let i = 0; i < e.hrs.length; i++) replies.push(e.blocked && i === e.hrs.length - 1 ? { hr: e.hrs[i]!, out: PENDING } : { hr: e.hrs[i]! });
         break;
       case 'mf.complete': {
         const waiters = completions.get(e.call) ?? [];
@@ -179,7 +207,7 @@ export function createPushClient(options: PushClientOptions = {}): PushClient {
   function call(event: PushCallEvent): Reply {
     replies = [];
     try {
-      actor.send(event);
+      send(event);
       return replies[0] ?? { hr: HR.E_UNEXPECTED };
     } finally {
       replies = null;
@@ -207,42 +235,97 @@ export function createPushClient(options: PushClientOptions = {}): PushClient {
     return done.promise;
   }
 
-  // OnDataUnit calls go to the sink one after another; a blocked call holds the next ones back.
-  let handing: Promise<unknown> = Promise.resolve();
+  // OnDataUnit calls go to the sink in call order. The calls made in one turn of the event loop are
+  // handed together, as one `sink.OnDataUnits` event (decision P39), once the turn's promise chain has
+  // run; a unit that blocks holds the later ones back until it returns.
+  let waiting: { unit: Uint8Array; settle: (hr: HResult) => void }[] = [];
+  let unitBlocked = false;
+  let flushScheduled = false;
+  let idleWaiters: (() => void)[] = [];
 
-  async function handUnit(unit: Uint8Array): Promise<{ ack: Promise<HResult> }> {
-    const unblocked = completion('OnDataUnit');
-    const reply = call({ type: 'sink.OnDataUnit', unit: { length: unit.length, data: unit } });
-    if (reply.hr >>> 0 >= 0x80000000) {
-      unblocked.cancel();
-      return { ack: Promise.resolve(reply.hr) }; // refused: counted handed and failed by the statechart
+  function scheduleFlush(): void {
+    if (flushScheduled || unitBlocked) return;
+    flushScheduled = true;
+    process.nextTick(handWaiting);
+  }
+
+  /** Hands the waiting units to the sink, in one event, up to the first that blocks. */
+  function handWaiting(): void {
+    flushScheduled = false;
+    if (unitBlocked || waiting.length === 0) return settleIdle();
+    const batch = waiting;
+    waiting = [];
+    const firstSeq = actor.getSnapshot().context.nextSeq;
+    replies = [];
+    let got: Reply[];
+    try {
+      send(batch.length === 1 ? { type: 'sink.OnDataUnit', unit: bufferOf(batch[0]!.unit) } : { type: 'sink.OnDataUnits', units: batch.map((w) => bufferOf(w.unit)) });
+      got = replies;
+    } finally {
+      replies = null;
     }
-    const seq = actor.getSnapshot().context.nextSeq - 1;
-    const ack = new Promise<HResult>((resolve) => units.set(seq, resolve));
-    if (isPending(reply)) await unblocked.promise;
-    else unblocked.cancel();
-    return { ack };
+    if (got.length === 0) {
+      // The actor no longer runs (disposed): nothing was handed.
+      for (const w of batch) w.settle(HR.E_UNEXPECTED);
+      return settleIdle();
+    }
+    // Every non-null unit the sink takes gets the next sequence number, refused or queued.
+    for (let i = 0; i < got.length; i++) {
+      const { settle } = batch[i]!;
+      const reply = got[i]!;
+      if (reply.hr >>> 0 >= 0x80000000) settle(reply.hr); // refused: counted handed and failed by the statechart
+      else units.set(firstSeq + i, settle);
+    }
+    if (got.length < batch.length || isPending(got[got.length - 1]!)) {
+      // The last unit handed blocks: the rest wait, ahead of any later call.
+      waiting = batch.slice(got.length).concat(waiting);
+      unitBlocked = true;
+      // It returns on a later event, never during its own call, so waiting from here misses nothing;
+      // it returns during the actor's own transition: the next units are handed after it.
+      void completion('OnDataUnit').promise.then(() => {
+        unitBlocked = false;
+        if (waiting.length > 0) scheduleFlush();
+        else settleIdle();
+      });
+      return;
+    }
+    settleIdle();
+  }
+
+  function settleIdle(): void {
+    if (unitBlocked || waiting.length > 0 || idleWaiters.length === 0) return;
+    const waiters = idleWaiters;
+    idleWaiters = [];
+    waiters.forEach((w) => w());
+  }
+
+  /** Resolves once every OnDataUnit call made so far was handed to the sink. */
+  function handed(): Promise<void> {
+    if (!unitBlocked && waiting.length === 0 && !flushScheduled) return Promise.resolve();
+    return new Promise((resolve) => idleWaiters.push(resolve));
   }
 
   return {
     async connect(url, o = {}) {
       credentials = o.credentials;
+      proxyCredentials = o.proxyCredentials;
       return blocking({ type: 'push.Connect', url, templateUrl: o.templateUrl ?? null, autoDestroy: o.autoDestroy ?? false }, 'Connect');
     },
     async onHeader(header) {
       return call({ type: 'sink.OnHeader', header: { length: header.length, data: header } }).hr;
     },
     onDataUnit(unit) {
-      const handed = handing.then(() => handUnit(unit));
-      handing = handed;
-      return handed.then((h) => h.ack);
+      return new Promise<HResult>((settle) => {
+        waiting.push({ unit, settle });
+        scheduleFlush();
+      });
     },
     async onEndWriting() {
-      await handing;
+      await handed();
       return call({ type: 'sink.OnEndWriting' }).hr;
     },
     async endSession() {
-      await handing;
+      await handed();
       return blocking({ type: 'push.EndSession' }, 'EndSession');
     },
     async disconnect() {
@@ -270,6 +353,10 @@ export function createPushClient(options: PushClientOptions = {}): PushClient {
       actor.stop();
     },
   };
+}
+
+function bufferOf(unit: Uint8Array): PushBuffer {
+  return { length: unit.length, data: unit };
 }
 
 function bytesOf(buffer: { length: number; data?: Uint8Array }): Uint8Array {

@@ -2,9 +2,11 @@
  * A push server for [MS-WMHTTP] on real TCP sockets (node:net, HTTP/1.1 framing by hand): PushSetup
  * and PushStart with `Server: Cougar/9.01.01.3814`, push-id sessions, publishing points created
  * from a Template-URL, AutoDestroy, the Idle and Inactivity timers, `$H/$D/$C/$E/$F` parsed from the
- * body stream, and each session's stream written to a valid ASF file (asfFileWriter.ts). Fault
- * hooks make it misbehave on purpose, so the client's fault → HRESULT mapping can be tested against
- * real sockets (wmf-push-sink.md §2.2-§2.9, §8).
+ * body stream, and each session's stream written to valid ASF files (asfFileWriter.ts; one per
+ * header, never overwritten). Basic or Digest authentication, and a proxy mode (absolute-form
+ * requests, 407). Fault hooks make it misbehave on purpose, so the client's fault → HRESULT mapping
+ * can be tested against real sockets (wmf-push-sink.md §2.2-§2.9, §8); profiles make it behave like
+ * a third-party server (pushServerProfiles.ts).
  * @module
  */
 import { randomBytes } from 'node:crypto';
@@ -13,7 +15,10 @@ import fs from 'node:fs';
 import net, { type AddressInfo, type Socket } from 'node:net';
 import path from 'node:path';
 import { decodePackets, FramingError, REASON } from './framing.js';
-import { AsfFileWriter } from './asfFileWriter.js';
+import { AsfFileWriter, headerLayout } from './asfFileWriter.js';
+import { AsfError } from './asfReader.js';
+import { basicAuthorization, DigestServer } from './digestAuth.js';
+import { errorWithBody, flumotionUnauthorized, pushServerProfile, type PushServerProfileName } from './pushServerProfiles.js';
 import { parsePushSetupBody, parseRequestHead, requestKind, requestPushId, responseHead, type RequestHead } from './requestHead.js';
 import { headEnd } from './pushSetup.js';
 
@@ -33,6 +38,8 @@ export interface PushServerFaults {
   redirectTo?: string;
   /** Send no `Server` header. */
   noServerHeader?: boolean;
+  /** Answer every PushSetup that did not come through a proxy with `305 Use Proxy` to this proxy URL. */
+  useProxy?: string;
   /** A slow reader: hold each PushStart body unread until `releaseReaders()`, and/or pause this long after each chunk. */
   slowReader?: { hold?: boolean; delayMs?: number };
 }
@@ -45,8 +52,20 @@ export interface PushServerOptions {
   outDir: string;
   /** Publishing points that exist; when omitted, any point is created on demand (the SDK's "default settings"). */
   publishingPoints?: string[];
-  /** Basic credentials required on PushSetup. */
+  /** Basic credentials required on PushSetup (the same as `auth: { scheme: 'basic', … }`). */
   credentials?: { user: string; password: string };
+  /**
+   * Credentials required on PushSetup, Basic or Digest (MD5, qop=auth). A PushStart is accepted on the
+   * strength of its push-id; one that carries Digest credentials must carry valid ones.
+   */
+  auth?: { scheme: 'basic' | 'digest'; user: string; password: string; realm?: string };
+  /**
+   * Act as an HTTP proxy in front of this server too: requests in absolute form (`POST http://…`) are
+   * served, and with `credentials` each must carry `Proxy-Authorization` or gets a 407 (no `Server`).
+   */
+  proxy?: { scheme?: 'basic' | 'digest'; credentials?: { user: string; password: string } };
+  /** Reproduce a third-party server's handshake and quirks (pushServerProfiles.ts; default `mfchart`). */
+  profile?: PushServerProfileName;
   /** No `$H`/`$D`/`$C` during a PushStart for this long: 408, close, session deleted (default 60 s). */
   idleTimeoutMs?: number;
   /** No PushStart after PushSetup or between PushStarts for this long: session deleted (default 120 s). */
@@ -62,8 +81,10 @@ export interface PushSessionSummary {
   pushId: string;
   point: string;
   reason: SessionEndReason;
-  /** The ASF file written, when a `$H` arrived. */
+  /** The ASF file written, when a `$H` arrived (the first one, when a `$C` started another). */
   file: string | null;
+  /** Every ASF file written: one per header (`$H`, then one per `$C`). */
+  files: string[];
   /** PushStart body bytes received in whole packets, `$D` packets and their payload bytes. */
   bodyBytes: number;
   units: number;
@@ -77,6 +98,7 @@ interface Session {
   point: string;
   autoDestroy: boolean;
   writer: AsfFileWriter | null;
+  files: string[];
   bodyBytes: number;
   units: number;
   dataBytes: number;
@@ -122,20 +144,56 @@ export function createPushServer(options: PushServerOptions): PushServer {
   let unclaimed = 0;
   let bound = { host: options.host ?? '127.0.0.1', port: options.port ?? 0 };
   let releasing = false;
+  const profile = pushServerProfile(options.profile ?? 'mfchart', {
+    pushId: () => randomBytes(8).toString('hex'),
+    accepted: (pushId) => head(204, 'No Content', pushId !== null ? { pushId } : {}),
+  });
+  const auth = options.auth ?? (options.credentials ? { scheme: 'basic' as const, ...options.credentials } : undefined);
+  if (profile.digestWithPushId && auth?.scheme !== 'digest') throw new Error('the flumotion profile needs auth: { scheme: "digest", user, password }');
+  const digest = auth?.scheme === 'digest' ? new DigestServer(auth.realm ?? (profile.name === 'flumotion' ? 'Flumotion' : 'mfchart'), auth) : null;
+  const proxyDigest = options.proxy?.credentials && options.proxy.scheme === 'digest' ? new DigestServer('mfchart-proxy', options.proxy.credentials) : null;
+  /** Flumotion: push-ids handed out on a 401 or a 204, and whether each was authenticated. */
+  const issuedPushIds = new Map<string, boolean>();
+  /** File names taken in this run, so a second session on a point never overwrites the first's file. */
+  const taken = new Set<string>();
 
   fs.mkdirSync(options.outDir, { recursive: true });
+
+  /** A file name for a point's next file: `<point>.asf`, then `<point>-2.asf`, … (never one that exists). */
+  function nextFile(point: string): string {
+    for (let n = 1; ; n++) {
+      const file = path.join(options.outDir, `${fileName(point)}${n === 1 ? '' : `-${n}`}.asf`);
+      if (!taken.has(file) && !fs.existsSync(file)) {
+        taken.add(file);
+        return file;
+      }
+    }
+  }
+
+  /** Whether a request carries the credentials the server asks for. */
+  function authorized(value: string | undefined): boolean {
+    if (!auth) return true;
+    if (digest) return digest.verify(value, 'POST');
+    return value === basicAuthorization(auth);
+  }
+
+  function challenge(): string {
+    return digest ? `WWW-Authenticate: ${digest.challenge()}` : 'WWW-Authenticate: Basic realm="mfchart"';
+  }
 
   function endSession(s: Session, reason: SessionEndReason): void {
     if (!sessions.has(s.pushId)) return;
     sessions.delete(s.pushId);
     if (s.timer) clearTimeout(s.timer);
     s.writer?.finish();
+    s.writer = null;
     if (s.autoDestroy) points.delete(s.point); // §2.4: removed when the session state is deleted
     const summary: PushSessionSummary = {
       pushId: s.pushId,
       point: s.point,
       reason,
-      file: s.writer?.path ?? null,
+      file: s.files[0] ?? null,
+      files: [...s.files],
       bodyBytes: s.bodyBytes,
       units: s.units,
       dataBytes: s.dataBytes,
@@ -175,6 +233,22 @@ export function createPushServer(options: PushServerOptions): PushServer {
     let setupBody: Buffer[] = [];
     let packetRest: Buffer = Buffer.alloc(0);
     let session: Session | null = null;
+    /** The session this connection's PushSetup created (peercast-yt binds PushStart to it). */
+    let setupSession: Session | null = null;
+    /** Whether the current request came in proxy (absolute) form. */
+    let viaProxy = false;
+
+    /** Ends the connection as a profile does on a protocol error. */
+    const protocolError = () => {
+      const answer = profile.protocolError;
+      if (answer === 'close') {
+        socket.destroy();
+        mode = 'discard';
+      } else if (answer.body !== undefined) {
+        socket.end(errorWithBody(answer.status, answer.reason, answer.body, answer.chunked ?? false));
+        mode = 'discard';
+      } else reject(answer.status, answer.reason);
+    };
 
     const reject = (status: number, reason: string, extra?: string[]) => {
       socket.end(head(status, reason, { close: true, ...(extra ? { extra } : {}) }));
@@ -182,13 +256,24 @@ export function createPushServer(options: PushServerOptions): PushServer {
     };
 
     function onSetup(req: RequestHead, body: string): void {
+      if (faults.useProxy !== undefined && !viaProxy) return reject(305, 'Use Proxy', [`Location: ${faults.useProxy}`]);
       if (faults.redirectTo !== undefined) return reject(302, 'Found', [`Location: ${faults.redirectTo}`]);
       if (faults.setupStatus !== undefined) return reject(faults.setupStatus, 'Fault');
       if (!USER_AGENT.test(req.headers.get('user-agent') ?? '')) return reject(400, 'Bad Request');
-      if (options.credentials) {
-        const expected = 'Basic ' + Buffer.from(`${options.credentials.user}:${options.credentials.password}`).toString('base64');
-        if (req.headers.get('authorization') !== expected) return reject(401, 'Unauthorized', ['WWW-Authenticate: Basic realm="mfchart"']);
-      }
+      let givenPushId: string | null = null;
+      if (profile.digestWithPushId) {
+        // Flumotion: a 401 hands out the push-id; the retry authenticates it.
+        const cookie = requestPushId(req);
+        if (!issuedPushIds.has(cookie)) {
+          givenPushId = profile.pushId()!;
+          issuedPushIds.set(givenPushId, false);
+        } else givenPushId = cookie;
+        if (!issuedPushIds.get(givenPushId) && !authorized(req.headers.get('authorization'))) {
+          socket.write(flumotionUnauthorized(digest!.challenge(','), givenPushId));
+          return;
+        }
+        issuedPushIds.set(givenPushId, true);
+      } else if (!authorized(req.headers.get('authorization'))) return reject(401, 'Unauthorized', [challenge()]);
       const point = pointName(req.path);
       const { templatePath, autoDestroy } = parsePushSetupBody(body);
       if (!points.has(point)) {
@@ -197,17 +282,36 @@ export function createPushServer(options: PushServerOptions): PushServer {
         else if (openPoints && templatePath === null) points.add(point);
         else return reject(404, 'Not Found');
       }
-      const pushId = randomBytes(8).toString('hex');
-      const s: Session = { pushId, point, autoDestroy, writer: null, bodyBytes: 0, units: 0, dataBytes: 0, pushStarts: 0, timer: null, socket };
-      sessions.set(pushId, s);
+      const sent = givenPushId ?? profile.pushId();
+      // A fixed push-id (stream-pump, Kagamin2) means one session at a time: a new PushSetup replaces it.
+      const key = sent ?? randomBytes(8).toString('hex');
+      const previous = sessions.get(key);
+      if (previous) endSession(previous, 'fault');
+      const s: Session = { pushId: key, point, autoDestroy, writer: null, files: [], bodyBytes: 0, units: 0, dataBytes: 0, pushStarts: 0, timer: null, socket };
+      sessions.set(key, s);
+      setupSession = s;
       arm(s, 'inactivity');
-      socket.write(head(204, 'No Content', { pushId }));
+      socket.write(profile.accepted(sent));
     }
 
     function onPushStart(req: RequestHead): boolean {
-      const s = sessions.get(requestPushId(req));
+      // peercast-yt: the session is the socket's; elsewhere the push-id cookie names it.
+      const s = profile.sameSocket ? (setupSession && sessions.has(setupSession.pushId) ? setupSession : undefined) : sessions.get(requestPushId(req));
+      if (profile.digestWithPushId && (s === undefined || !issuedPushIds.get(s.pushId))) {
+        // Flumotion authenticates before it looks at the request: an unknown push-id gets a new challenge.
+        const fresh = profile.pushId()!;
+        issuedPushIds.set(fresh, false);
+        socket.end(flumotionUnauthorized(digest!.challenge(','), fresh));
+        mode = 'discard';
+        return false;
+      }
       if (s === undefined) {
         reject(400, 'Bad Request');
+        return false;
+      }
+      const credentials = req.headers.get('authorization');
+      if (digest && credentials !== undefined && !digest.verify(credentials, 'POST')) {
+        reject(401, 'Unauthorized', [challenge()]);
         return false;
       }
       session = s;
@@ -249,22 +353,54 @@ export function createPushServer(options: PushServerOptions): PushServer {
       } catch (error) {
         if (!(error instanceof FramingError)) throw error;
         endSession(s, 'fault');
-        return reject(400, 'Bad Request');
+        return protocolError();
       }
       packetRest = decoded.rest;
+      if (packetRest.length >= 4 && profile.maxPacketPayload !== undefined && packetRest.readUInt16LE(2) > profile.maxPacketPayload + 4) {
+        endSession(s, 'fault');
+        return protocolError();
+      }
+      const max = profile.maxPacketPayload;
+      const tooBig = (length: number) => max !== undefined && length > max;
       for (const packet of decoded.packets) {
         if (mode !== 'pushBody') return;
+        if (tooBig(packet.type === 'F' ? packet.length : packet.type === 'E' ? 4 : packet.type === 'C' ? packet.payload.length + 4 : packet.payload.length)) {
+          // peercast-yt: "WMHTTP chunk too big" ends the channel.
+          endSession(s, 'fault');
+          return protocolError();
+        }
         s.bodyBytes += packet.type === 'F' ? 4 + packet.length : packetBytes(packet);
         switch (packet.type) {
           case 'H':
-            if (s.writer === null) s.writer = new AsfFileWriter(path.join(options.outDir, `${fileName(s.point)}.asf`), packet.payload);
+          case 'C':
+            if (profile.requireFileIdFF && !fileIdEndsInFF(packet.payload)) {
+              endSession(s, 'fault');
+              return protocolError();
+            }
+            // `$H` opens the session's file; each `$C` closes it and opens the next (one header per file).
+            if (packet.type === 'C' || s.writer === null) {
+              s.writer?.finish();
+              s.writer = null;
+              try {
+                s.writer = new AsfFileWriter(nextFile(s.point), packet.payload);
+              } catch (error) {
+                if (!(error instanceof AsfError)) throw error;
+                endSession(s, 'fault');
+                return protocolError();
+              }
+              s.files.push(s.writer.path);
+            }
             arm(s, 'idle');
             break;
-          case 'C':
-            arm(s, 'idle'); // a new header mid-session is counted, not written: one file holds one header
-            break;
           case 'D':
-            s.writer?.packet(packet.payload);
+            try {
+              s.writer?.packet(packet.payload);
+            } catch (error) {
+              // A packet larger than the header's packet size cannot go in the file: a protocol error.
+              if (!(error instanceof AsfError)) throw error;
+              endSession(s, 'fault');
+              return protocolError();
+            }
             s.units++;
             s.dataBytes += packet.payload.length;
             arm(s, 'idle');
@@ -308,6 +444,22 @@ export function createPushServer(options: PushServerOptions): PushServer {
           }
           request = parseRequestHead(buffered.subarray(0, end).toString('latin1')) ?? null;
           buffered = buffered.subarray(end);
+          viaProxy = false;
+          if (request && /^http:\/\//i.test(request.path)) {
+            // Absolute form: the request came through a proxy, or to us as one.
+            viaProxy = true;
+            request = { ...request, path: new URL(request.path).pathname };
+          }
+          if (request && viaProxy && options.proxy?.credentials) {
+            const given = request.headers.get('proxy-authorization');
+            const ok = proxyDigest ? proxyDigest.verify(given, 'POST') : given === basicAuthorization(options.proxy.credentials);
+            if (!ok) {
+              const offer = proxyDigest ? proxyDigest.challenge() : 'Basic realm="mfchart-proxy"';
+              socket.end(responseHead(407, 'Proxy Authentication Required', { server: null, close: true, extra: [`Proxy-Authenticate: ${offer}`] }));
+              mode = 'discard';
+              continue;
+            }
+          }
           const length = Number(request?.headers.get('content-length'));
           if (!request || !Number.isInteger(length) || length < 0) {
             reject(400, 'Bad Request');
@@ -347,7 +499,7 @@ export function createPushServer(options: PushServerOptions): PushServer {
             mode = 'head';
             const s = session!;
             arm(s, 'inactivity');
-            socket.write(head(204, 'No Content', { pushId: s.pushId }));
+            socket.write(profile.accepted(s.pushId));
           }
         }
       }
@@ -430,4 +582,14 @@ function packetBytes(packet: { type: 'H' | 'D' | 'C' | 'E'; payload?: Buffer }):
   if (packet.type === 'E') return 8;
   if (packet.type === 'C') return 8 + packet.payload!.length;
   return 4 + packet.payload!.length;
+}
+
+/** Whether a header's File ID (File Properties) ends in 0xFF, as Kagamin2 wants. */
+function fileIdEndsInFF(header: Buffer): boolean {
+  try {
+    const layout = headerLayout(header);
+    return header[layout.filePropertiesAt + 24 + 15] === 0xff;
+  } catch {
+    return false;
+  }
 }

@@ -9,6 +9,7 @@
  * MMS pre-header.
  * @module
  */
+import { readPacketInfo, type AsfPacketInfo } from './asfPacket.js';
 
 /** The packet type letters. */
 export const PACKET_ID = { C: 0x43, D: 0x44, E: 0x45, F: 0x46, H: 0x48 } as const;
@@ -51,7 +52,8 @@ function frame(type: PacketType, reason: number | undefined, payload: Uint8Array
   const extra = reason === undefined ? 0 : 4;
   const length = extra + payload.length;
   if (length > 0xffff) throw new FramingError(`$${type}: PacketLength ${length} exceeds 65535`);
-  const out = Buffer.alloc(FRAME_HEADER_BYTES + length);
+  // Every byte is written below, so an unzeroed (pooled, for small packets) buffer is safe and cheaper.
+  const out = Buffer.allocUnsafe(FRAME_HEADER_BYTES + length);
   out[0] = FRAME;
   out[1] = PACKET_ID[type];
   out.writeUInt16LE(length, 2);
@@ -72,6 +74,65 @@ export function encodeData(packet: Uint8Array): Buffer {
   if (packet.length === 0) throw new FramingError('$D: empty data packet');
   if (packet.length > MAX_D_PAYLOAD) throw new FramingError(`$D: data packet of ${packet.length} bytes exceeds ${MAX_D_PAYLOAD}`);
   return frame('D', undefined, packet);
+}
+
+/**
+ * `$D` for each packet of a run, encoded into one buffer (`bytes`, the frames back to back; `frames`
+ * are views of it), so a run costs one allocation and one copy per packet (decision P39). With `strip`, each packet loses its padding
+ * on the way, exactly as `stripPadding` (asfPacket.ts) would strip it — the frame of a packet is
+ * byte for byte `encodeData(stripPadding(packet))`, without the intermediate copy. Same checks as
+ * {@link encodeData} (on the payload as sent).
+ */
+export function encodeDataRun(packets: readonly Uint8Array[], strip = false): { bytes: Buffer; frames: Buffer[] } {
+  const keep: number[] = [];
+  const infos: (AsfPacketInfo | undefined)[] = [];
+  let total = 0;
+  for (const packet of packets) {
+    const info = strip ? strippable(packet) : undefined;
+    const length = info ? packet.length - info.padding : packet.length;
+    if (length === 0) throw new FramingError('$D: empty data packet');
+    if (length > MAX_D_PAYLOAD) throw new FramingError(`$D: data packet of ${length} bytes exceeds ${MAX_D_PAYLOAD}`);
+    keep.push(length);
+    infos.push(info);
+    total += FRAME_HEADER_BYTES + length;
+  }
+  // Every byte is written below.
+  const out = Buffer.allocUnsafeSlow(total);
+  const frames: Buffer[] = [];
+  let at = 0;
+  for (let i = 0; i < packets.length; i++) {
+    const length = keep[i]!;
+    const info = infos[i];
+    out[at] = FRAME;
+    out[at + 1] = PACKET_ID.D;
+    out.writeUInt16LE(length, at + 2);
+    const payloadAt = at + FRAME_HEADER_BYTES;
+    out.set(length === packets[i]!.length ? packets[i]! : packets[i]!.subarray(0, length), payloadAt);
+    if (info) {
+      // Padding Length 0; Packet Length, when the packet carries one, the new size (as stripPadding).
+      writeLE(out, payloadAt + info.paddingAt, info.paddingWidth, 0);
+      writeLE(out, payloadAt + info.packetLengthAt, info.packetLengthWidth, length);
+    }
+    frames.push(out.subarray(at, payloadAt + length));
+    at = payloadAt + length;
+  }
+  return { bytes: out, frames };
+}
+
+/** The packet's parsing information when `stripPadding` would strip it (the same conditions), else undefined. */
+function strippable(packet: Uint8Array): AsfPacketInfo | undefined {
+  const info = readPacketInfo(packet);
+  if (info === undefined || info.padding === 0) return undefined;
+  const size = info.packetLength !== 0 ? info.packetLength : packet.length;
+  if (size !== packet.length || info.infoEnd + info.padding > size) return undefined;
+  for (let i = size - info.padding; i < size; i++) if (packet[i] !== 0) return undefined;
+  return info;
+}
+
+function writeLE(b: Buffer, at: number, width: number, value: number): void {
+  if (width === 1) b[at] = value;
+  else if (width === 2) b.writeUInt16LE(value, at);
+  else if (width === 4) b.writeUInt32LE(value, at);
 }
 
 /** `$C`: Reason 0 and a new header, at most 65,527 bytes. */

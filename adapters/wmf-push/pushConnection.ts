@@ -1,7 +1,8 @@
 /**
  * The client half of [MS-WMHTTP] on one real TCP connection (node:net): PushSetup with redirects,
- * Basic authentication and the `Server: Cougar/…|Rex/…` check; PushStart with `$H`; `$D`, `$C`, `$E`
- * placed in the body with Length-Remaining, `$F` padding and a new PushStart when a body runs out
+ * a proxy named by a 305, Digest and Basic authentication (401 and 407) and the
+ * `Server: Cougar/…|Rex/…` check; PushStart with `$H`; `$D` (padding stripped), `$C`, `$E` placed in
+ * the body with Length-Remaining, `$F` padding and a new PushStart when a body runs out
  * (spec §2.2-§2.6). Every operation resolves when its bytes are written to the socket, and waits
  * for 'drain' whenever `socket.write()` says the socket's buffer is full: a slow server slows the
  * caller, and at most one packet beyond the socket's high-water mark is ever buffered here.
@@ -14,15 +15,37 @@ import net, { type Socket } from 'node:net';
 import { HR } from '../../machines/hresult.js';
 import { httpStatusHr } from '../../machines/pushFaults.js';
 import type { ConnectInput } from '../../machines/pushEvents.js';
-import { DEFAULT_CONTENT_LENGTH, encodeData, encodeEnd, encodeHeader, encodeStreamChange, placePacket, REASON, type PacketType } from './framing.js';
-import { buildPushSetup, buildPushStart, interpretResponse, ResponseSyntaxError, type ResponseHead } from './pushSetup.js';
+import { DEFAULT_CONTENT_LENGTH, encodeData, encodeDataRun, encodeEnd, encodeHeader, encodeStreamChange, fits, FRAME_HEADER_BYTES, placePacket, REASON, type PacketType } from './framing.js';
+import { buildPushSetup, buildPushStart, interpretResponse, responsePushId, ResponseSyntaxError, type PushRequestTarget, type ResponseHead } from './pushSetup.js';
+import { basicAuthorization, DigestClient, DigestError, parseChallenges, type AuthChallenge, type AuthCredentials } from './digestAuth.js';
 import { ResponseReader } from './responseReader.js';
 import { faultFailure, PushFailure, socketErrorFault } from './socketFault.js';
+import { stripPadding } from './asfPacket.js';
+import { headerLayout } from './asfFileWriter.js';
 
-/** Credentials for a 401 challenge (Basic). */
-export interface PushCredentials {
-  user: string;
-  password: string;
+/** Credentials for a 401 or 407 challenge (Digest or Basic). */
+export type PushCredentials = AuthCredentials;
+
+/** The Authorization value of one request: (method, request-target) → header value. */
+type Authenticator = (method: string, uri: string) => string;
+
+/** Digest when offered (MD5, qop=auth), else Basic; a string says why neither can answer. */
+function chooseAuthenticator(challenges: AuthChallenge[], credentials: PushCredentials): Authenticator | string {
+  const digest = challenges.find((c) => c.scheme.toLowerCase() === 'digest');
+  if (digest) {
+    try {
+      const client = new DigestClient(digest, credentials);
+      return (method, uri) => client.authorization(method, uri);
+    } catch (error) {
+      if (!(error instanceof DigestError)) throw error;
+      if (!challenges.some((c) => c.scheme.toLowerCase() === 'basic')) return error.message;
+    }
+  }
+  if (challenges.some((c) => c.scheme.toLowerCase() === 'basic')) {
+    const value = basicAuthorization(credentials);
+    return () => value;
+  }
+  return `no supported scheme offered (${challenges.map((c) => c.scheme).join(', ') || 'none'}; Digest and Basic are supported)`;
 }
 
 /** Options of the wire client. */
@@ -35,17 +58,37 @@ export interface PushConnectionOptions {
   maxRedirects?: number;
   /** Called once when the connection fails while no operation runs. */
   onLost?: (failure: PushFailure) => void;
+  /**
+   * EndSession waits up to this long, after `$E(0)` and our FIN, for the server to close its side —
+   * the only acknowledgement of the end of stream [MS-WMHTTP] offers (§2.7: the server closes on
+   * `$E(0)`, it MAY send no response). Past it EndSession still succeeds. Default 0: do not wait.
+   */
+  awaitServerCloseMs?: number;
+  /**
+   * The socket's write buffer (its high-water mark): bytes that may wait unwritten before a write
+   * waits for 'drain' (default 256 KiB, decision P38). At most this plus one packet is ever buffered.
+   */
+  writeBufferBytes?: number;
+  /** Strip each `$D` packet's padding and set its Padding Length to 0 (§2.5 SHOULD; default true; decision P31). */
+  stripPadding?: boolean;
+  /** Set the last byte of the header's File ID to 0xFF in `$H` and `$C` (Kagamin2 needs it; default false; decision P36). */
+  fileIdFF?: boolean;
 }
+
+/** The default socket write buffer: a few dozen packets, so a fast server is not kept waiting on a 'drain' per 16 KiB. */
+export const DEFAULT_WRITE_BUFFER_BYTES = 256 * 1024;
 
 /** What went over the wire. */
 export interface PushWireStats {
   /** PushStart body bytes written (`$H`, `$D`, `$C`, `$E`, `$F`). */
   bodyBytes: number;
-  /** `$D` packets and their payload bytes written. */
+  /** `$D` packets and their payload bytes written (after padding was stripped). */
   dataUnits: number;
   dataBytes: number;
   /** PushStart requests sent. */
   pushStarts: number;
+  /** Padding bytes stripped from `$D` packets. */
+  strippedBytes: number;
   /** The most bytes the socket ever held unwritten (backpressure bound). */
   maxBuffered: number;
   /** Times a write waited for 'drain'. */
@@ -61,12 +104,16 @@ export class PushConnection {
   private closedByUs = false;
   private busy = false;
   private target: ConnectInput | null = null;
-  private authorization: string | undefined;
+  /** Computes the Authorization / Proxy-Authorization value of one request, once challenged. */
+  private auth: Authenticator | null = null;
+  private proxyAuth: Authenticator | null = null;
+  /** The proxy every request goes through, after a 305. */
+  private proxy: { host: string; port: number } | null = null;
   private pushId = '0';
   /** Length-Remaining of the open PushStart body; null when no PushStart is open. */
   private remaining: number | null = null;
   private readonly contentLength: number;
-  readonly stats: PushWireStats = { bodyBytes: 0, dataUnits: 0, dataBytes: 0, pushStarts: 0, maxBuffered: 0, drainWaits: 0 };
+  readonly stats: PushWireStats = { bodyBytes: 0, dataUnits: 0, dataBytes: 0, strippedBytes: 0, pushStarts: 0, maxBuffered: 0, drainWaits: 0 };
   /** Observers of backpressure (a write waiting for 'drain'); tests use it to act on the event, not on time. */
   onDrainWait: (() => void) | undefined;
 
@@ -74,44 +121,63 @@ export class PushConnection {
     this.contentLength = options.contentLength ?? DEFAULT_CONTENT_LENGTH;
   }
 
-  /** TCP connect and PushSetup, following redirects and answering one 401 with Basic. Resolves with the push-id. */
-  async connect(input: ConnectInput, credentials?: PushCredentials): Promise<string> {
+  /**
+   * TCP connect and PushSetup, following redirects (a 305 sends every later request through the proxy
+   * it names) and answering one 401 and one 407 with Digest (preferred) or Basic credentials, each on a
+   * new connection (§2.2 step 2a). A second challenge means the credentials were refused:
+   * NS_E_SERVER_ACCESSDENIED or NS_E_PROXY_ACCESSDENIED (decision P34). Resolves with the push-id.
+   */
+  async connect(input: ConnectInput, credentials?: PushCredentials, proxyCredentials?: PushCredentials): Promise<string> {
     return this.run(async () => {
       let target = { ...input };
       let redirects = 0;
-      let authTried = false;
-      this.authorization = undefined;
+      const tried = { origin: false, proxy: false, stale: false };
+      let pushId = '0';
+      this.auth = null;
+      this.proxyAuth = null;
+      this.proxy = null;
       for (;;) {
-        await this.open(target.host, target.port);
-        const setup = buildPushSetup({ ...target, pushId: '0', ...(this.authorization ? { authorization: this.authorization } : {}) });
+        const via = this.proxy;
+        await this.open(via?.host ?? target.host, via?.port ?? target.port);
+        const setup = buildPushSetup({ ...target, pushId, ...this.credentialHeaders(target) });
         await this.write(Buffer.concat([Buffer.from(setup.head, 'latin1'), setup.body]));
         const head = await this.response();
         const answer = interpretResponse(head, { base: `http://${target.host}:${target.port}${target.path}`, templateSent: target.templatePath !== null });
         switch (answer.kind) {
           case 'accepted':
             this.target = target;
-            this.pushId = answer.pushId ?? '0';
+            this.pushId = answer.pushId ?? pushId;
             this.remaining = null;
             return this.pushId;
           case 'redirect': {
-            // §3.1.5.1: close, reconnect to Location, repeat PushSetup.
+            // §3.1.5.1: close, reconnect to Location (305: to that proxy), repeat PushSetup.
             this.close();
-            const next = answer.useProxy ? undefined : redirectTarget(answer.location);
+            const next = redirectTarget(answer.location);
             if (next === undefined || ++redirects > (this.options.maxRedirects ?? 5)) {
               throw faultFailure({ kind: 'badRedirect' }, `redirect ${redirects} to ${answer.location} not followed`);
             }
-            target = { ...target, ...next };
+            if (answer.useProxy) this.proxy = { host: next.host, port: next.port };
+            else target = { ...target, ...next };
             continue;
           }
           case 'authenticate': {
             // §2.2 step 2a: re-send PushSetup with credentials on a new TCP connection.
             this.close();
-            const basic = answer.schemes.some((s) => s.toLowerCase() === 'basic');
-            if (credentials === undefined || authTried || !basic || answer.proxy) {
-              throw new PushFailure(httpStatusHr(answer.status), `HTTP ${answer.status}: ${authTried ? 'credentials refused' : 'no usable credentials'}`);
-            }
-            authTried = true;
-            this.authorization = 'Basic ' + Buffer.from(`${credentials.user}:${credentials.password}`, 'utf8').toString('base64');
+            const which = answer.proxy ? 'proxy' : 'origin';
+            const given = answer.proxy ? proxyCredentials : credentials;
+            const challenges = parseChallenges(answer.challenges);
+            const stale = challenges.some((c) => c.scheme.toLowerCase() === 'digest' && c.params.get('stale')?.toLowerCase() === 'true');
+            const refused = (why: string) => new PushFailure(httpStatusHr(answer.status), `HTTP ${answer.status}: ${why}`);
+            if (given === undefined) throw refused(`${which === 'proxy' ? 'the proxy' : 'the server'} asks for credentials (${answer.schemes.join(', ') || 'no scheme'}) and none were given`);
+            if (tried[which] && !(stale && !tried.stale)) throw refused('credentials refused');
+            if (tried[which]) tried.stale = true; // a stale nonce: one more try with the new one
+            tried[which] = true;
+            const authenticator = chooseAuthenticator(challenges, given);
+            if (typeof authenticator === 'string') throw refused(authenticator);
+            if (answer.proxy) this.proxyAuth = authenticator;
+            else this.auth = authenticator;
+            // Flumotion sets the push-id on its 401 and expects it back.
+            pushId = responsePushId(head) ?? pushId;
             continue;
           }
           case 'failed':
@@ -121,20 +187,81 @@ export class PushConnection {
     });
   }
 
+  /** Authorization, Proxy-Authorization and the proxy form of the request line, for one request. */
+  private credentialHeaders(target: Pick<ConnectInput, 'host' | 'port' | 'path'>): Pick<PushRequestTarget, 'authorization' | 'proxyAuthorization' | 'viaProxy'> {
+    const viaProxy = this.proxy !== null;
+    const uri = viaProxy ? `http://${target.port === 80 ? target.host : `${target.host}:${target.port}`}${target.path}` : target.path;
+    return {
+      ...(this.auth ? { authorization: this.auth('POST', uri) } : {}),
+      ...(this.proxyAuth ? { proxyAuthorization: this.proxyAuth('POST', uri) } : {}),
+      ...(viaProxy ? { viaProxy } : {}),
+    };
+  }
+
   /** PushStart, then `$H` with the header. */
   pushStart(header: Uint8Array): Promise<void> {
     return this.run(async () => {
       await this.openPushStart();
-      await this.place(encodeHeader(header), 'H');
+      await this.place(encodeHeader(this.outgoingHeader(header)), 'H');
     });
   }
 
   /** `$D` with one data packet. */
   data(unit: Uint8Array): Promise<void> {
     return this.run(async () => {
-      await this.place(encodeData(unit), 'D');
+      const payload = this.options.stripPadding === false ? unit : stripPadding(unit);
+      await this.place(encodeData(payload), 'D');
       this.stats.dataUnits++;
-      this.stats.dataBytes += unit.length;
+      this.stats.dataBytes += payload.length;
+      this.stats.strippedBytes += unit.length - payload.length;
+    });
+  }
+
+  /**
+   * `$D` for each packet of a run, in order, as one operation (decision P39). `progress.written`
+   * counts the packets written so far, so a failure says which ones made it. Packets go out in as
+   * few socket writes as the buffer allows: the packets that fit under its high-water mark in one
+   * write, then one packet that crosses it, then 'drain' — so, as for `data`, at most one packet
+   * beyond the high-water mark is ever buffered (P38). A packet that does not fit the PushStart body
+   * goes through `$F` and a new PushStart, as for `data`.
+   */
+  dataUnits(units: readonly Uint8Array[], progress: { written: number }): Promise<void> {
+    return this.run(async () => {
+      const { bytes, frames } = encodeDataRun(units, this.options.stripPadding !== false);
+      const written = (from: number, to: number) => {
+        for (let i = from; i < to; i++) {
+          const payloadBytes = frames[i]!.length - FRAME_HEADER_BYTES;
+          this.stats.dataUnits++;
+          this.stats.dataBytes += payloadBytes;
+          this.stats.strippedBytes += units[i]!.length - payloadBytes;
+        }
+        progress.written = to;
+      };
+      let i = 0;
+      let offset = 0; // where frames[i] starts in `bytes`
+      while (i < frames.length) {
+        const first = frames[i]!.length;
+        if (this.remaining === null || !fits(this.remaining, first)) {
+          await this.place(frames[i]!, 'D');
+          written(i, i + 1);
+          offset += first;
+          i++;
+          continue;
+        }
+        // The longest group that stays under the high-water mark and fits the body (at least one packet).
+        const socket = this.socket;
+        const room = socket ? socket.writableHighWaterMark - socket.writableLength : 0;
+        let end = i + 1;
+        let length = first;
+        while (end < frames.length && length + frames[end]!.length < room && fits(this.remaining, length + frames[end]!.length)) length += frames[end++]!.length;
+        const flushed = this.writeNow(bytes.subarray(offset, offset + length));
+        this.remaining -= length;
+        this.stats.bodyBytes += length;
+        if (!flushed) await this.drained();
+        written(i, end);
+        offset += length;
+        i = end;
+      }
     });
   }
 
@@ -145,7 +272,7 @@ export class PushConnection {
 
   /** `$C` with a new header. */
   streamChange(header: Uint8Array): Promise<void> {
-    return this.run(() => this.place(encodeStreamChange(header), 'C'));
+    return this.run(() => this.place(encodeStreamChange(this.outgoingHeader(header)), 'C'));
   }
 
   /** `$E(S_OK)`, then the TCP connection is closed (the client SHOULD close, §2.7). */
@@ -154,9 +281,30 @@ export class PushConnection {
       await this.place(encodeEnd(REASON.END_OF_STREAM), 'E');
       const socket = this.socket!;
       this.closedByUs = true;
+      // A reset instead of a close means the server did not take the end of stream (awaitServerCloseMs).
+      let reset: NodeJS.ErrnoException | undefined;
+      const serverClosed = new Promise<void>((resolve) => {
+        socket.once('error', (error: NodeJS.ErrnoException) => (reset ??= error));
+        socket.once('close', () => resolve());
+      });
       await new Promise<void>((resolve) => socket.end(resolve));
+      const wait = this.options.awaitServerCloseMs ?? 0;
+      if (wait > 0) {
+        let timer: NodeJS.Timeout | undefined;
+        if (!socket.destroyed) await Promise.race([serverClosed, new Promise<void>((resolve) => (timer = setTimeout(resolve, wait)))]);
+        clearTimeout(timer);
+        if (reset) {
+          this.detach();
+          throw faultFailure(socketErrorFault(reset, false), `after $E(0): ${reset.message}`);
+        }
+      }
       this.detach();
     });
+  }
+
+  /** The header as sent: with the Kagamin2 File ID quirk applied when asked for. */
+  private outgoingHeader(header: Uint8Array): Uint8Array {
+    return this.options.fileIdFF ? withFileIdFF(header) : header;
   }
 
   /** Closes the connection without `$E`; nothing is reported for it. Idempotent. */
@@ -192,7 +340,8 @@ export class PushConnection {
     this.close();
     this.failure = null;
     this.closedByUs = false;
-    const socket = net.connect({ host, port });
+    // writableHighWaterMark reaches the Duplex constructor; @types/node does not list it for connect().
+    const socket = net.connect({ host, port, writableHighWaterMark: this.options.writeBufferBytes ?? DEFAULT_WRITE_BUFFER_BYTES } as net.NetConnectOpts);
     socket.setNoDelay(true);
     this.socket = socket;
     this.reader = new ResponseReader((head) => {
@@ -264,12 +413,30 @@ export class PushConnection {
 
   /** Writes, then waits for 'drain' when the socket's buffer is over its high-water mark. */
   private async write(bytes: Buffer): Promise<void> {
+    if (!this.writeNow(bytes)) await this.drained();
+  }
+
+  /** Writes at once; false when the socket's buffer is over its high-water mark ('drain' must be awaited). */
+  private writeNow(bytes: Buffer): boolean {
     if (this.failure) throw this.failure;
     const socket = this.socket;
     if (!socket || socket.destroyed) throw faultFailure({ kind: 'closed' }, 'the connection is closed');
+    // Packets written in one turn of the event loop leave in one writev: corked now, uncorked once
+    // this turn's promise chain has run (decision P38). Backpressure is unchanged: write() still says
+    // when the buffer is over its high-water mark, and 'drain' follows the uncork.
+    if (socket.writableCorked === 0) {
+      socket.cork();
+      process.nextTick(() => {
+        if (!socket.destroyed) socket.uncork();
+      });
+    }
     const flushed = socket.write(bytes);
     this.stats.maxBuffered = Math.max(this.stats.maxBuffered, socket.writableLength);
-    if (flushed) return;
+    return flushed;
+  }
+
+  /** Waits for the 'drain' after a write that filled the socket's buffer. */
+  private async drained(): Promise<void> {
     this.stats.drainWaits++;
     const drained = new Promise<void>((resolve, reject) => {
       this.drainWaiter = { resolve, reject };
@@ -280,7 +447,7 @@ export class PushConnection {
 
   private async openPushStart(): Promise<void> {
     if (!this.target) throw faultFailure({ kind: 'closed' }, 'PushStart before PushSetup');
-    const head = buildPushStart({ ...this.target, pushId: this.pushId, ...(this.authorization ? { authorization: this.authorization } : {}) }, this.contentLength);
+    const head = buildPushStart({ ...this.target, pushId: this.pushId, ...this.credentialHeaders(this.target) }, this.contentLength);
     await this.write(Buffer.from(head, 'latin1'));
     this.stats.pushStarts++;
     this.remaining = this.contentLength;
@@ -309,7 +476,7 @@ export class PushConnection {
 
 /** The HRESULT of a response that ended a request early (§2.8: 408 on Idle-Timeout, 5xx). */
 function unsolicitedFailure(head: ResponseHead): PushFailure {
-  const answer = interpretResponse(head);
+  const answer = interpretResponse(head, { checkServer: false });
   if (answer.kind === 'failed') return new PushFailure(answer.hr, answer.reason);
   return new PushFailure(httpStatusHr(head.status), `unexpected HTTP ${head.status} during the push`);
 }
@@ -322,5 +489,22 @@ function redirectTarget(location: string): Pick<ConnectInput, 'host' | 'port' | 
     return { host: url.hostname, port: url.port === '' ? 80 : Number(url.port), path: url.pathname || '/' };
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * A copy of an ASF header whose File ID (in the File Properties Object and in the Data Object) ends
+ * in 0xFF, the quirk Kagamin2 needs (spec §5, §6.1). A header the layout reader cannot use is sent
+ * unchanged: the quirk is not worth failing a push for.
+ */
+export function withFileIdFF(header: Uint8Array): Uint8Array {
+  const copy = Buffer.from(header);
+  try {
+    const layout = headerLayout(copy);
+    copy[layout.filePropertiesAt + 24 + 15] = 0xff;
+    copy[layout.headerObjectSize + 24 + 15] = 0xff;
+    return copy;
+  } catch {
+    return header;
   }
 }

@@ -32,6 +32,10 @@ export interface PushRequestTarget {
   acceptAuthentication?: string;
   /** An `Authorization` header value (Basic or Digest), computed by the caller. */
   authorization?: string;
+  /** A `Proxy-Authorization` header value, when the request goes through a proxy that asked (407). */
+  proxyAuthorization?: string;
+  /** Send through a proxy (a 305's Location): the request line carries the absolute URL (RFC 7230 §5.3.2). */
+  viaProxy?: boolean;
   /** Use HTTP/1.0 instead of HTTP/1.1. */
   http10?: boolean;
 }
@@ -68,7 +72,7 @@ function checkTarget(t: PushRequestTarget): void {
 function head(t: PushRequestTarget, contentType: string, contentLength: number): string {
   checkTarget(t);
   const lines = [
-    `POST ${t.path} HTTP/${t.http10 ? '1.0' : '1.1'}`,
+    `POST ${t.viaProxy ? `http://${hostHeader(t.host, t.port)}${t.path}` : t.path} HTTP/${t.http10 ? '1.0' : '1.1'}`,
     `Content-Type: ${contentType}`,
     `X-Accept-Authentication: ${t.acceptAuthentication ?? DEFAULT_ACCEPT_AUTHENTICATION}`,
     `User-Agent: ${t.userAgent ?? DEFAULT_USER_AGENT}`,
@@ -79,6 +83,7 @@ function head(t: PushRequestTarget, contentType: string, contentLength: number):
     `Cookie: push-id=${t.pushId ?? '0'}`,
   ];
   if (t.authorization !== undefined) lines.push(`Authorization: ${t.authorization}`);
+  if (t.proxyAuthorization !== undefined) lines.push(`Proxy-Authorization: ${t.proxyAuthorization}`);
   return lines.join('\r\n') + '\r\n\r\n';
 }
 
@@ -195,13 +200,16 @@ export type PushResponse =
 
 /**
  * Interprets a response head. The `Server` check comes first for every response from the origin
- * (not for 305/407, which come from a proxy): a missing or unknown token is
+ * (not for 305/407, which come from a proxy; and, with `checkServer: false`, not for an error that
+ * ends a PushStart the server already accepted): a missing or unknown token is
  * NS_E_INCOMPATIBLE_PUSH_SERVER, probably a plain web server.
  */
-export function interpretResponse(head: ResponseHead, options: { base?: string; templateSent?: boolean } = {}): PushResponse {
+export function interpretResponse(head: ResponseHead, options: { base?: string; templateSent?: boolean; checkServer?: boolean } = {}): PushResponse {
   const fromProxy = head.status === 305 || head.status === 407;
   const server = pushServerToken(head);
-  if (!fromProxy && server === undefined) {
+  // Only the handshake proves the peer is a push server; an error it sends later is mapped by its status (P37).
+  const failedLater = options.checkServer === false && head.status !== 200 && head.status !== 204;
+  if (!fromProxy && !failedLater && server === undefined) {
     const sent = header(head, 'server');
     return {
       kind: 'failed',
@@ -212,7 +220,7 @@ export function interpretResponse(head: ResponseHead, options: { base?: string; 
   }
   if (head.status === 200 || head.status === 204) {
     const pushId = responsePushId(head);
-    return { kind: 'accepted', status: head.status, server: server!, ...(pushId !== undefined ? { pushId } : {}), viaProxy: head.headers.has('via') };
+    return { kind: 'accepted', status: head.status, server: server ?? '', ...(pushId !== undefined ? { pushId } : {}), viaProxy: head.headers.has('via') };
   }
   if (head.status >= 300 && head.status <= 305) {
     const location = header(head, 'location');
