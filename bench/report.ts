@@ -7,6 +7,9 @@ import type { LifecycleResult } from './lifecycle.js';
 import type { RateOptions, RateResult } from './harness.js';
 import type { Step, ThroughputResult } from './throughput.js';
 import type { ExplorerMeasurement } from './explore.js';
+import { INSPECTOR_TARGET, type InspectorBenchResult } from './inspector.js';
+import { PUSH_TARGET, type PushBenchResult } from './push.js';
+import type { MfNativeBench } from './mfNative.js';
 
 /** Where and with what the run happened. */
 export interface Environment {
@@ -31,11 +34,22 @@ export interface Results {
   readonly lifecycleOptions: RateOptions;
   readonly explorer: ExplorerMeasurement;
   readonly conformance: readonly { mode: string; orderingsPerSec: number; orderings: number; actions: number }[];
+  readonly inspector: InspectorBenchResult;
+  readonly push: PushBenchResult;
+  readonly mfNative: MfNativeBench;
   readonly seconds: number;
 }
 
 /** Targets of the figures (ratios against the same-run baseline). */
-export const TARGETS = { throughputMin: 0.5, heapMax: 2, explorerMin: 100, depth8MaxMs: 10_000 } as const;
+export const TARGETS = {
+  throughputMin: 0.5,
+  heapMax: 2,
+  explorerMin: 100,
+  depth8MaxMs: 10_000,
+  inspectorMin: INSPECTOR_TARGET,
+  pushMin: PUSH_TARGET,
+  bridgeCallsMin: 2000,
+} as const;
 
 const GIB = 2 ** 30;
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -146,6 +160,9 @@ export function renderMarkdown(r: Results): string {
     `| 4 | Table-explorer transitions/s | ${int(r.explorer.tableTransitionsPerSec)} | ${int(r.explorer.xstateTransitionsPerSec)} (XState \`transition()\` per step) | ${int(r.explorer.ratio)}× | ≥ ${TARGETS.explorerMin}× | ${verdict(r.explorer.ratio >= TARGETS.explorerMin)} |`,
     `| 5 | Depth-8 exploration over the whole alphabet | ${fixed(r.explorer.depth8Ms / 1000, 2)} s | — | — | < ${TARGETS.depth8MaxMs / 1000} s | ${verdict(r.explorer.depth8Ms < TARGETS.depth8MaxMs)} |`,
     ...r.conformance.map((c) => `| 6 | fast-check orderings/s (${c.mode}, mock vs model) | ${int(c.orderingsPerSec)} | — | — | none set | — (informational) |`),
+    `| 7 | Method calls/s with the live inspector attached (${r.inspector.sessions} sessions, a client following one) | ${int(r.inspector.inspected.perSecond)} | ${int(r.inspector.without.perSecond)} (same sessions, no inspector) | ${fixed(r.inspector.ratio)}× | ≥ ${TARGETS.inspectorMin}× | ${verdict(r.inspector.ratio >= TARGETS.inspectorMin)} |`,
+    `| 8 | Push throughput, MB/s of PushStart body (client → our server) | ${fixed(r.push.client.mbPerSec, 1)} | ${fixed(r.push.raw.mbPerSec, 1)} (raw socket write, same bytes, same server) | ${fixed(r.push.ratio)}× | ≥ ${TARGETS.pushMin}× | ${verdict(r.push.ratio >= TARGETS.pushMin)} |`,
+    ...mfNativeRows(r.mfNative),
     '',
     `Projection: **1 M idle sessions need ${gib(d.million)} of JS heap** — ${d.fitsMemory ? 'fits in' : 'does NOT fit in'} this machine's ${gib(env.totalMemory)} of memory,`,
     `and ${d.fitsHeapLimit ? 'fits under' : `exceeds`} V8's default heap limit here (${gib(env.heapLimit)})${d.fitsHeapLimit ? '' : ': such a process needs `node --max-old-space-size=…`'}.`,
@@ -238,8 +255,77 @@ export function renderMarkdown(r: Results): string {
     '|---|---:|---:|---:|',
     ...r.conformance.map((c) => `| ${c.mode} | ${int(c.orderings)} | ${int(c.actions)} | ${int(c.orderingsPerSec)} |`),
     '',
+    ...inspectorSection(r.inspector),
+    ...pushSection(r.push),
+    ...mfNativeSection(r.mfNative),
   ];
   return lines.join('\n');
+}
+
+function mfNativeRows(m: MfNativeBench): string[] {
+  if (m.skipped || !m.batched || !m.single || !m.startMs) return [`| 9 | mf-native bridge | skipped: ${m.skipped ?? 'no figures'} | — | — | — | — |`];
+  return [
+    `| 9 | Calls/s through the mf-native bridge (batched, real mf.dll under Wine) | ${int(m.batched.callsPerSec)} | ${int(m.single.callsPerSec)} (one call per round trip) | ${fixed(m.batched.callsPerSec / m.single.callsPerSec, 1)}× | ≥ ${int(TARGETS.bridgeCallsMin)} calls/s | ${verdict(m.batched.callsPerSec >= TARGETS.bridgeCallsMin)} |`,
+    `| 10 | mf-native bridge start (spawn → ready) | ${int(m.startMs.median)} ms | — | — | none set | — (informational) |`,
+  ];
+}
+
+function inspectorSection(i: InspectorBenchResult): string[] {
+  return [
+    '## 7. Live inspector attached',
+    '',
+    `${i.sessions} sessions on the mock platform run the same command cycles with and without the live inspector (\`bench/inspector.ts\`):`,
+    'with it, every session is recorded (bounded trace ring per session), the list is batched per tick, and a WebSocket',
+    'client in a child process follows one session in detail. Rounds of the two sides are interleaved. Because the client',
+    'runs in another process, the ratio in calls per CPU second of this process is also given: it is steadier on a busy machine.',
+    '',
+    '| Side | Median calls/s | Rounds |',
+    '|---|---:|---|',
+    `| without inspector | ${int(i.without.perSecond)} | ${i.without.rounds.map(int).join(', ')} |`,
+    `| inspector attached | ${int(i.inspected.perSecond)} | ${i.inspected.rounds.map(int).join(', ')} |`,
+    '',
+    `Ratio ${fixed(i.ratio)}× (wall clock), ${fixed(i.cpuRatio)}× per CPU second. The client received ${int(i.client.messages)} messages,`,
+    `${int(i.client.bytes / 1024)} KiB, ${int(i.client.entries)} trace entries of the followed session.`,
+    '',
+  ];
+}
+
+function pushSection(p: PushBenchResult): string[] {
+  return [
+    '## 8. Push throughput',
+    '',
+    `One push session per round and side to our push server (\`mfchart serve-push\`'s code, in its own process, on 127.0.0.1):`,
+    `${int(p.options.packets)} ASF data packets of ${int(p.options.packetSize)} B (${int(p.options.padding)} B of padding each, stripped by the client),`,
+    `${fixed(p.bodyBytes / 1e6, 1)} MB of PushStart body. The client side is \`createPushClient\` (the push-sink statechart, framing,`,
+    'backpressure); the raw side writes the same framed bytes to a socket with no statechart. Median of',
+    `${p.options.rounds} rounds after ${p.options.warmupRounds} warm-up sessions per side.`,
+    '',
+    '| Side | Median MB/s | CPU of this process per packet | Rounds (MB/s) |',
+    '|---|---:|---:|---|',
+    ...[p.client, p.raw].map((side) => `| ${side.name} | ${fixed(side.mbPerSec, 1)} | ${fixed(side.cpuMicrosPerPacket, 1)} µs | ${side.rounds.map((v) => fixed(v, 1)).join(', ')} |`),
+    '',
+    `Ratio ${fixed(p.ratio)}× (target ≥ ${TARGETS.pushMin}×).`,
+    '',
+  ];
+}
+
+function mfNativeSection(m: MfNativeBench): string[] {
+  if (m.skipped || !m.batched || !m.single || !m.startMs) return ['## 9–10. mf-native bridge', '', `Skipped: ${m.skipped ?? 'no figures'}.`, ''];
+  return [
+    '## 9–10. mf-native bridge',
+    '',
+    `The Linux side spawns \`wine node.exe\` (Windows Node ${m.node ?? '?'} + koffi) running the bridge, which calls Wine 8.0's real`,
+    '`mf.dll` (`bench/mfNative.ts`). Start: spawn of a bridge with a new linked prefix until its first answer.',
+    `Calls: ${int(m.batched.batches)} batches of ${int(m.batched.batch)} session calls per round trip, against one call per round trip (${int(m.single.calls)} calls).`,
+    '',
+    '| Figure | Value |',
+    '|---|---:|',
+    `| bridge start, median (runs) | ${int(m.startMs.median)} ms (${m.startMs.runs.map(int).join(', ')}) |`,
+    `| batched calls/s | ${int(m.batched.callsPerSec)} |`,
+    `| calls/s, one call per round trip | ${int(m.single.callsPerSec)} |`,
+    `| ping round trip | ${fixed(m.pingMs ?? NaN)} ms |`,
+    '',
+  ];
 }
 
 /** The short stdout summary. */
@@ -255,6 +341,11 @@ export function renderSummary(r: Results): string {
     `4. table explorer: ${int(r.explorer.tableTransitionsPerSec)} vs XState transition() ${int(r.explorer.xstateTransitionsPerSec)} transitions/s = ${int(r.explorer.ratio)}× (target ≥ ${TARGETS.explorerMin}×) ${r.explorer.ratio >= TARGETS.explorerMin ? 'PASS' : 'FAIL'}`,
     `5. depth-8 exploration: ${fixed(r.explorer.depth8Ms / 1000, 2)} s (target < ${TARGETS.depth8MaxMs / 1000} s) ${r.explorer.depth8Ms < TARGETS.depth8MaxMs ? 'PASS' : 'FAIL'}`,
     `6. fast-check orderings/s: ${r.conformance.map((c) => `${c.mode} ${int(c.orderingsPerSec)}`).join(', ')}`,
+    `7. inspector attached: ${fixed(r.inspector.ratio)}× of without (per CPU s ${fixed(r.inspector.cpuRatio)}×; target ≥ ${TARGETS.inspectorMin}×) ${r.inspector.ratio >= TARGETS.inspectorMin ? 'PASS' : 'FAIL'}`,
+    `8. push: client ${fixed(r.push.client.mbPerSec, 1)} MB/s vs raw socket ${fixed(r.push.raw.mbPerSec, 1)} MB/s = ${fixed(r.push.ratio)}× (target ≥ ${TARGETS.pushMin}×) ${r.push.ratio >= TARGETS.pushMin ? 'PASS' : 'FAIL'}`,
+    r.mfNative.batched && r.mfNative.startMs
+      ? `9–10. mf-native bridge: ${int(r.mfNative.batched.callsPerSec)} calls/s batched (target ≥ ${int(TARGETS.bridgeCallsMin)}) ${r.mfNative.batched.callsPerSec >= TARGETS.bridgeCallsMin ? 'PASS' : 'FAIL'}; start ${int(r.mfNative.startMs.median)} ms`
+      : `9–10. mf-native bridge: skipped (${r.mfNative.skipped ?? 'no figures'})`,
     'Details: BENCHMARKS.md',
   ].join('\n');
 }

@@ -15,6 +15,9 @@ import { measureLifecycle } from './lifecycle.js';
 import { measureThroughput } from './throughput.js';
 import { renderMarkdown, renderSummary, type Environment } from './report.js';
 import { measureExplorer } from './explore.js';
+import { formatInspectorResult, measureInspector } from './inspector.js';
+import { measurePush, renderPushSummary } from './push.js';
+import { measureMfNative, renderMfNativeSummary } from './mfNative.js';
 import { runConformance } from '../verify/conformance/runConformance.js';
 import { mockSut } from '../verify/sut/modelSut.js';
 
@@ -70,6 +73,12 @@ async function main(): Promise<void> {
   const explorer = measureExplorer();
   log('fast-check differential orderings…');
   const conformance = await measureConformance();
+  log('sessions with the live inspector attached vs without…');
+  const inspector = await measureInspector({ sessions: 100, warmupMs: 1000, roundMs: 300, rounds: 11 });
+  log('push throughput (client vs a raw socket write of the same bytes, same server)…');
+  const push = await measurePush();
+  log('mf-native bridge (start time, calls/s through the bridge)…');
+  const mfNative = measureMfNative();
 
   const results = {
     env,
@@ -80,10 +89,16 @@ async function main(): Promise<void> {
     lifecycleOptions: LIFECYCLE,
     explorer,
     conformance,
+    inspector,
+    push,
+    mfNative,
     seconds: (performance.now() - started) / 1000,
   };
   writeFileSync(OUTPUT, renderMarkdown(results));
   console.log(renderSummary(results));
+  console.log(formatInspectorResult(inspector));
+  console.log(renderPushSummary(push));
+  console.log(renderMfNativeSummary(mfNative));
 }
 
 main().catch((error: unknown) => {
