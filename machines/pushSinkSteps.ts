@@ -38,6 +38,9 @@ class Draft {
   ctx: PushSinkContext;
   emitted: PushSinkEmitted[] = [];
   effects: PushEffect[] = [];
+  /** Whether `ctx.outbox` is this draft's own array (copied once, then appended to). */
+  private outboxOwned = false;
+  private queuedCount: number | undefined;
   constructor(state: PushSinkState, ctx: PushSinkContext, readonly now: number | undefined) {
     this.state = state;
     this.ctx = { ...ctx };
@@ -71,9 +74,7 @@ class Draft {
     if (this.queuedCount !== undefined) for (const item of items) if (item.op === 'data') this.queuedCount++;
     return this;
   }
-  private outboxOwned = false;
   /** Data units in the outbox, counted once per step and kept up to date by `send`. */
-  private queuedCount: number | undefined;
   queued(): number {
     return (this.queuedCount ??= queuedUnits(this.ctx));
   }
