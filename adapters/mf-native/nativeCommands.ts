@@ -137,10 +137,11 @@ export async function runNativeVerify(options: NativeVerifyOptions): Promise<Nat
   try {
     for (const mode of options.modes) {
       const sut = nativeSut(bridge);
-      const result = await runConformance({ sut, reference: settledModelSut(NATIVE_PLATFORM), runs: options.runs, seed: options.seed, mode, accepted, sourceEvents: false, examples: mode === 'async' ? examples : [] });
+      const result = await runConformance({ sut, reference: settledModelSut(NATIVE_PLATFORM), runs: options.runs, seed: options.seed, mode, accepted, sourceEvents: false, replayAttempts: 3, examples: mode === 'async' ? examples : [] });
       const report: NativeVerifyMode = { result };
       if (result.counterexample) {
-        const origin = { sut: sut.name, seed: options.seed, mode, platform: NATIVE_PLATFORM };
+        // The reference is settled after each step, so the scenario's waits leave the pipeline time to answer.
+        const origin = { sut: sut.name, seed: options.seed, mode, platform: NATIVE_PLATFORM, waitMs: 1000 };
         if (options.out !== undefined) report.scenario = writeCounterexample(options.out, result.counterexample, origin);
         const parsed = parseScenario(JSON.stringify(counterexampleScenario(result.counterexample, origin)), '(counterexample)');
         report.replay = { reference: (await runScenario(parsed)).pass, adapter: (await runNativeScenario(parsed, bridge)).pass };

@@ -4,7 +4,10 @@
  * and after each step a `wait` for every event the reference delivered (with its status, timeout 0:
  * the event is due at once, as it was when the runner read it). At the divergent step, an event type
  * the SUT delivered more often is asserted absent (`TIMEOUT`). `mfchart run` then passes it on the
- * reference and fails it on the SUT: the counterexample becomes a regression test.
+ * reference and fails it on the SUT: the counterexample becomes a regression test. A reference that
+ * is compared settled (the platform's work run to completion after each step, as for a real
+ * platform) delivers its events only once the pipeline has answered, so its waits get
+ * {@link CounterexampleOrigin.waitMs} instead of 0.
  * @module
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -23,19 +26,25 @@ export interface CounterexampleOrigin {
   seed: number;
   mode: string;
   platform: MockPlatformSpec;
+  /**
+   * Timeout of each `wait` step, in ms: 0 (the default) when the reference delivered its events at
+   * once; the settle time when the reference was settled after each step (`settledModelSut`).
+   */
+  waitMs?: number;
 }
 
 /** The scenario document (a plain JSON value, valid per the format). */
 export function counterexampleScenario(counterexample: Counterexample, origin: CounterexampleOrigin): Record<string, unknown> {
   const { divergence } = counterexample;
+  const timeoutMs = origin.waitMs ?? 0;
   const steps: Record<string, unknown>[] = [];
   counterexample.steps.forEach(({ action, ref, sut }, index) => {
     steps.push(actionStep(action, ref.hr, index === divergence.step && divergence.kind === 'out' ? ref.out : undefined));
-    for (const event of ref.events) steps.push({ wait: event.type, status: event.status, timeoutMs: 0 });
+    for (const event of ref.events) steps.push({ wait: event.type, status: event.status, timeoutMs });
     if (index === divergence.step) {
       for (const [type, count] of countByType(sut.events)) {
         const want = countByType(ref.events).get(type) ?? 0;
-        if (count > want) steps.push({ wait: type, status: 'TIMEOUT', timeoutMs: 0, note: `the reference delivers ${want} ${type} here, ${origin.sut} delivered ${count}` });
+        if (count > want) steps.push({ wait: type, status: 'TIMEOUT', timeoutMs, note: `the reference delivers ${want} ${type} here, ${origin.sut} delivered ${count}` });
       }
     }
   });

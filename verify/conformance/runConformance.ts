@@ -40,6 +40,12 @@ export interface ConformanceOptions {
   examples?: readonly (readonly SutAction[])[];
   /** Whether orderings may shut sources down and end streams from outside (default true). */
   sourceEvents?: boolean;
+  /**
+   * How many times the shrunk ordering is replayed to reproduce its divergence (default 1). A real
+   * platform answers on its own threads, so a divergence that hinges on timing may need a few tries;
+   * a deterministic SUT reproduces on the first.
+   */
+  replayAttempts?: number;
   /** Longest ordering, in commands (default 25). */
   maxCommands?: number;
   /** Called after each ordering; `phase` is `shrink` once a divergence is being minimised. */
@@ -159,8 +165,12 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     throw new Error(`differential run failed without a divergence (seed ${seed}): ${String(details.errorInstance ?? 'unknown error')}`);
   }
   // Replay the recorded order without fast-check: the counterexample must stand on its own.
-  const replay = playOrdering(lastFailure.ordering, reference, options.sut, accepted);
-  if (!replay.failed) throw new Error(`the shrunk ordering did not reproduce its divergence on replay (seed ${seed})`);
+  const attempts = Math.max(1, options.replayAttempts ?? 1);
+  let replay = playOrdering(lastFailure.ordering, reference, options.sut, accepted);
+  for (let attempt = 1; !replay.failed && attempt < attempts; attempt++) replay = playOrdering(lastFailure.ordering, reference, options.sut, accepted);
+  if (!replay.failed) {
+    throw new Error(`the shrunk ordering did not reproduce its divergence in ${attempts} replay${attempts === 1 ? '' : 's'} (seed ${seed}): the SUT's answers depend on timing`);
+  }
   const counterexample: Counterexample = {
     ordering: replay.trace,
     calls: replay.trace.filter(isCall).length,
