@@ -3,10 +3,10 @@
 // It must list every session, filter them, show the selected session's statechart with the
 // actor's actual state highlighted, follow it live, show the calls in the timeline and step back
 // through the trace. A screenshot of each run is kept in test-artifacts/.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { launchChromium, type LaunchedChromium } from './launchChromium.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { StateValue, TraceEntry } from '../inspect/live/protocol.js';
 import { startInspect, type InspectRuntime } from '../inspect/live/startInspect.js';
@@ -78,30 +78,15 @@ const activeLeaves = (page: Page) => page.locator('svg[data-chart]').getAttribut
 const sessionCount = (page: Page) => page.getByTestId('session-count');
 
 describe.skipIf(missing)('inspector page in Chromium (network cut off)', () => {
+  let browser: LaunchedChromium;
   let context: BrowserContext;
-  let userDataDir: string;
   let runtime: InspectRuntime | undefined;
   let driver: ReturnType<typeof setInterval> | undefined;
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    userDataDir = mkdtempSync(join(tmpdir(), 'mfchart-chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM.program,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-      viewport: { width: 1500, height: 950 },
-      acceptDownloads: true,
-    });
+    browser = await launchChromium({ viewport: { width: 1500, height: 950 }, acceptDownloads: true });
+    context = browser.context;
     // A missing element fails the step that waits for it, with its selector, well before the test's timeout.
     context.setDefaultTimeout(10_000);
   });
@@ -115,8 +100,7 @@ describe.skipIf(missing)('inspector page in Chromium (network cut off)', () => {
   });
 
   afterAll(async () => {
-    await context?.close();
-    rmSync(userDataDir, { recursive: true, force: true });
+    await browser?.close();
   });
 
   const openPage = async (url: string) => {

@@ -9,7 +9,8 @@ import { extname, join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build, createLogger } from 'vite';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { launchChromium, type LaunchedChromium } from './launchChromium.js';
 import * as mfchart from '../index.js';
 import * as mfchartBrowser from '../browser.js';
 import * as scenarioFiles from '../verify/scenario/runScenarioFiles.js';
@@ -36,7 +37,7 @@ const skip = missingPrograms(CHROMIUM);
 describe.skipIf(skip)('React media player example', () => {
   const warnings: string[] = [];
   let outDir: string;
-  let userDataDir: string;
+  let browser: LaunchedChromium;
   let server: Server;
   let origin: string;
   let context: BrowserContext;
@@ -46,7 +47,6 @@ describe.skipIf(skip)('React media player example', () => {
 
   beforeAll(async () => {
     outDir = mkdtempSync(join(tmpdir(), 'mfchart-react-player-'));
-    userDataDir = mkdtempSync(join(tmpdir(), 'mfchart-chromium-'));
     const logger = createLogger('warn');
     // Vitest runs with NODE_ENV=test, which would make Vite bundle React's development build.
     const nodeEnv = process.env.NODE_ENV;
@@ -78,20 +78,8 @@ describe.skipIf(skip)('React media player example', () => {
     await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM.program,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
+    context = browser.context;
     page = context.pages()[0] ?? (await context.newPage());
     // The network ends at our server: anything else is recorded and refused.
     await page.route('**/*', (route) => {
@@ -107,9 +95,9 @@ describe.skipIf(skip)('React media player example', () => {
   }, 180_000);
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await new Promise((closed) => (server ? server.close(closed) : closed(undefined)));
-    for (const dir of [outDir, userDataDir]) if (dir) rmSync(dir, { recursive: true, force: true });
+    if (outDir) rmSync(outDir, { recursive: true, force: true });
   });
 
   it('bundles for the browser with no Node built-in reachable from what the example imports', () => {

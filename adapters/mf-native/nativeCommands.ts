@@ -108,7 +108,7 @@ export interface NativeVerifyOptions {
   runs: number;
   seed: number;
   modes: ConformanceMode[];
-  /** Known divergences (default: examples/divergences/accepted-wine-8.0.json). */
+  /** Known divergences (default: adapters/mf-native/accepted-wine-8.0.json). */
   accepted?: AcceptedDivergence[];
   /** Where to write counterexample scenarios. */
   out?: string;

@@ -17,6 +17,7 @@ import { createPcmAudioType, pcmBytesPerSecond, type PcmFormat } from './createP
 import { IID, MFGUID } from './mfGuids.js';
 import { VT } from './mfVtables.js';
 import { allocI8PropVariant, readPropVariant } from './propVariant.js';
+import { ME } from '../../../machines/mediaEventType.js';
 
 const S_OK = 0;
 const E_FAIL = 0x80004005;
@@ -28,21 +29,6 @@ const MF_E_SHUTDOWN = 0xc00d3e85;
 const MF_EVENT_FLAG_NO_WAIT = 1;
 const failed = (hr: number) => hr >>> 0 >= 0x80000000;
 
-/** MediaEventType values the source queues (mfobjects.idl). */
-export const SOURCE_EVENT = {
-  MESourceStarted: 201,
-  MEStreamStarted: 202,
-  MESourceSeeked: 203,
-  MENewStream: 205,
-  MEUpdatedStream: 206,
-  MESourceStopped: 207,
-  MEStreamStopped: 208,
-  MESourcePaused: 209,
-  MEStreamPaused: 210,
-  MEEndOfPresentation: 211,
-  MEEndOfStream: 212,
-  MEMediaSample: 213,
-} as const;
 
 /** MFMEDIASOURCE_CHARACTERISTICS. */
 const CHARACTERISTIC = { IS_LIVE: 0x1, CAN_SEEK: 0x2, CAN_PAUSE: 0x4, DOES_NOT_USE_NETWORK: 0x80 } as const;
@@ -241,7 +227,7 @@ export function createJsSource(rt: MfRuntime, options: JsSourceOptions = {}): Js
     com.call(sample, VT.IMFSample.SetSampleTime, 'int64_t time', nextSampleTime);
     com.call(sample, VT.IMFSample.SetSampleDuration, 'int64_t duration', BigInt(knobs.sampleDurationHns));
     if (token) com.call(sample, VT.IMFAttributes.SetUnknown, 'void *key, void *value', guids.pointer(MFGUID.MFSampleExtension_Token), token);
-    const hr = queueUnk(streamQueue, SOURCE_EVENT.MEMediaSample, S_OK, sample);
+    const hr = queueUnk(streamQueue, ME.MEMediaSample, S_OK, sample);
     com.release(sample);
     com.release(buffer);
     if (failed(hr)) return hr;
@@ -266,8 +252,8 @@ export function createJsSource(rt: MfRuntime, options: JsSourceOptions = {}): Js
   function signalEndOfStream() {
     ended = true;
     endRequested = false;
-    queueVar(streamQueue, SOURCE_EVENT.MEEndOfStream, S_OK);
-    queueVar(sourceQueue, SOURCE_EVENT.MEEndOfPresentation, S_OK);
+    queueVar(streamQueue, ME.MEEndOfStream, S_OK);
+    queueVar(sourceQueue, ME.MEEndOfPresentation, S_OK);
   }
 
   function endOfStream() {
@@ -347,7 +333,7 @@ export function createJsSource(rt: MfRuntime, options: JsSourceOptions = {}): Js
           const hr = explicitSeek ? (knobs.seekResult ?? (knobs.seekable ? S_OK : E_FAIL)) : knobs.startResult;
           if (failed(hr)) return hr;
           if (failed(knobs.startedStatus)) {
-            queueVar(sourceQueue, SOURCE_EVENT.MESourceStarted, knobs.startedStatus);
+            queueVar(sourceQueue, ME.MESourceStarted, knobs.startedStatus);
             return S_OK;
           }
           const resumeFrom = state === 'stopped' ? 0n : nextSampleTime;
@@ -358,11 +344,11 @@ export function createJsSource(rt: MfRuntime, options: JsSourceOptions = {}): Js
             endRequested = false;
             samplesSinceStart = 0;
           }
-          queueUnk(sourceQueue, announced ? SOURCE_EVENT.MEUpdatedStream : SOURCE_EVENT.MENewStream, S_OK, streamObject.ptr);
+          queueUnk(sourceQueue, announced ? ME.MEUpdatedStream : ME.MENewStream, S_OK, streamObject.ptr);
           announced = true;
           state = 'started';
-          queueVar(sourceQueue, SOURCE_EVENT.MESourceStarted, S_OK, at);
-          queueVar(streamQueue, SOURCE_EVENT.MEStreamStarted, S_OK, at);
+          queueVar(sourceQueue, ME.MESourceStarted, S_OK, at);
+          queueVar(streamQueue, ME.MEStreamStarted, S_OK, at);
           // Requests that arrived while paused are served now, after the start events.
           setImmediate(servePending);
           return S_OK;
@@ -377,8 +363,8 @@ export function createJsSource(rt: MfRuntime, options: JsSourceOptions = {}): Js
           state = 'stopped';
           for (const token of pendingRequests) if (token) com.release(token);
           pendingRequests = [];
-          queueVar(sourceQueue, SOURCE_EVENT.MESourceStopped, S_OK);
-          queueVar(streamQueue, SOURCE_EVENT.MEStreamStopped, S_OK);
+          queueVar(sourceQueue, ME.MESourceStopped, S_OK);
+          queueVar(streamQueue, ME.MEStreamStopped, S_OK);
           return S_OK;
         },
       },
@@ -390,8 +376,8 @@ export function createJsSource(rt: MfRuntime, options: JsSourceOptions = {}): Js
           record('SourcePause');
           if (!knobs.canPause || state !== 'started') return MF_E_INVALID_STATE_TRANSITION;
           state = 'paused';
-          queueVar(sourceQueue, SOURCE_EVENT.MESourcePaused, S_OK);
-          queueVar(streamQueue, SOURCE_EVENT.MEStreamPaused, S_OK);
+          queueVar(sourceQueue, ME.MESourcePaused, S_OK);
+          queueVar(streamQueue, ME.MEStreamPaused, S_OK);
           return S_OK;
         },
       },
