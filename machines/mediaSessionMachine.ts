@@ -313,6 +313,12 @@ function headPlan(ctx: SessionContext) {
  * in the settled state it leaves) or enter its transitional state.
  */
 const dispatch = [
+  // The pipeline commands first: the plan is either one of these or `now`, so the order changes no
+  // outcome, and a command that needs the pipeline (the common case) is found without the six landings.
+  ...(['settingTopology', 'starting', 'pausing', 'stopping', 'closing', 'changingRate'] as const).map((state) => ({
+    guard: { type: 'commandRunsIn' as const, params: { state } },
+    target: `#mfSession.alive.${state}`,
+  })),
   ...settling(
     'runNow',
     (ctx) => {
@@ -321,10 +327,6 @@ const dispatch = [
     },
     (ctx) => ctx.commands.length > 0 && headPlan(ctx)?.run === 'now',
   ),
-  ...(['settingTopology', 'starting', 'pausing', 'stopping', 'closing', 'changingRate'] as const).map((state) => ({
-    guard: { type: 'commandRunsIn' as const, params: { state } },
-    target: `#mfSession.alive.${state}`,
-  })),
 ];
 
 const now = (event: SessionMachineEvent) => event.now ?? 0;
