@@ -124,6 +124,20 @@ describe('faults while streaming: the HRESULT, and nothing lost', () => {
     expect(readAsf(fs.readFileSync(summary.file!)).packets).toHaveLength(5);
   });
 
+  it('Connect on a broken sink starts a new push session (P2): the old failure does not stick', async () => {
+    const { c, hr } = await faultAfter({ closeAfterUnits: 5 }, 10, 5);
+    expect(hex(hr)).toBe(hex(HR.NS_E_CONNECTION_FAILURE));
+    expect(c.state).toBe('broken');
+    const server = await startServer({});
+    expect(hex(await c.connect(`${server.url}/again`))).toBe(hex(HR.S_OK));
+    const asf = readAsf(tinyAsf({ packets: 3, packetSize: 400 }));
+    expect(hex(await c.onHeader(asf.header))).toBe(hex(HR.S_OK));
+    const outcomes = await Promise.all(asf.packets.map((p) => c.onDataUnit(p)));
+    expect(outcomes.map(hex)).toEqual(asf.packets.map(() => hex(HR.S_OK)));
+    expect(hex(await c.endSession())).toBe(hex(HR.S_OK));
+    expect(await server.nextSessionEnd()).toMatchObject({ units: 3 });
+  });
+
   it('the server resets after N bytes → NS_E_RESET_SOCKET_CONNECTION', async () => {
     const { c, summary, hr, outcomes, end } = await faultAfter({ resetAfterBytes: 3000 }, 10, 5);
     expect(hex(hr)).toBe(hex(HR.NS_E_RESET_SOCKET_CONNECTION));

@@ -184,7 +184,7 @@ export class PushConnection {
             throw new PushFailure(answer.hr, answer.reason);
         }
       }
-    });
+    }, true);
   }
 
   /** Authorization, Proxy-Authorization and the proxy form of the request line, for one request. */
@@ -322,12 +322,16 @@ export class PushConnection {
 
   // -------------------------------------------------------------------------------------------
 
-  /** Runs one operation; a failure while none runs goes to `onLost` instead. */
-  private async run<T>(op: () => Promise<T>): Promise<T> {
+  /**
+   * Runs one operation; a failure while none runs goes to `onLost` instead. A failed connection
+   * refuses every later operation, except one that opens a new connection (`startsOver`: Connect
+   * after a failure is a new push session, decision P2).
+   */
+  private async run<T>(op: () => Promise<T>, startsOver = false): Promise<T> {
     if (this.busy) throw new Error('PushConnection: one operation at a time');
     this.busy = true;
     try {
-      if (this.failure) throw this.failure;
+      if (this.failure && !startsOver) throw this.failure;
       return await op();
     } catch (error) {
       throw error instanceof PushFailure ? error : new PushFailure(HR.NS_E_CONNECTION_FAILURE, (error as Error).message);
