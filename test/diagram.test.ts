@@ -298,7 +298,7 @@ describe('mfchart diagram', () => {
   it('--help prints the usage and exits 0', () => {
     const io = capture();
     expect(runDiagramCommand(['--help'], io)).toBe(0);
-    expect(io.out()).toContain(`usage: mfchart diagram [--format mermaid|dot|scxml] [${DIAGRAM_MACHINES.map((m) => m.name).join('|')}]`);
+    expect(io.out()).toContain(`usage: mfchart diagram [--format mermaid|dot|scxml] [--compact] [${DIAGRAM_MACHINES.map((m) => m.name).join('|')}]`);
   });
 
   it.each([

@@ -10,6 +10,10 @@ import { launchChromium, type LaunchedChromium } from './launchChromium.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { StateValue, TraceEntry } from '../inspect/live/protocol.js';
 import { startInspect, type InspectRuntime } from '../inspect/live/startInspect.js';
+import { compactChart } from '../inspect/diagram/compactChart.js';
+import { edgesOf } from '../inspect/diagram/drawing.js';
+import { readChart } from '../inspect/diagram/readChart.js';
+import { mediaSessionMachine } from '../machines/mediaSessionMachine.js';
 import { parseTraceFile } from '../inspect/page/traceFile.js';
 import { parseScenario } from '../verify/scenario/parseScenario.js';
 import { runScenario } from '../verify/scenario/runScenario.js';
@@ -147,6 +151,27 @@ describe.skipIf(missing)('inspector page in Chromium (network cut off)', () => {
     await expect.poll(() => page.getByTestId('detail').getAttribute('data-session')).toBe(target.id);
     await expect.poll(() => activeLeaves(page), { timeout: 20_000 }).toBe(target.statePath);
     await expect.poll(() => page.locator(`g.state[data-ref="${target.statePath}"]`).getAttribute('data-active')).toBe('leaf');
+
+    // Compact by default: the settle fan-out through a choice node; "full" draws every transition.
+    const sessionChart = readChart(mediaSessionMachine);
+    const transitionEdges = page.locator('g.edge:not(.initial)');
+    await expect.poll(() => page.locator('g.state[data-kind="choice"]').count()).toBeGreaterThanOrEqual(1);
+    await expect.poll(() => transitionEdges.count()).toBe(edgesOf(compactChart(sessionChart)).length);
+    await page.getByRole('button', { name: 'full', exact: true }).click();
+    await expect.poll(() => transitionEdges.count(), { timeout: 20_000 }).toBe(edgesOf(sessionChart).length);
+    expect(await page.locator('g.state[data-kind="choice"]').count()).toBe(0);
+    await expect.poll(() => page.locator(`g.state[data-ref="${target.statePath}"]`).getAttribute('data-active')).toBe('leaf');
+    await page.getByRole('button', { name: 'compact', exact: true }).click();
+    await expect.poll(() => transitionEdges.count()).toBe(edgesOf(compactChart(sessionChart)).length);
+
+    // The clock tab highlights the session's presentation clock state.
+    const clockState = (target.actor.getSnapshot().context as { clock: { state: string } }).clock.state;
+    await page.getByRole('tab', { name: 'clock' }).click();
+    await expect.poll(() => page.locator('svg[data-chart]').getAttribute('data-chart')).toBe('mfPresentationClock');
+    await expect.poll(() => activeLeaves(page)).toBe(clockState);
+    await expect.poll(() => page.getByTestId('clock-state').textContent()).toBe(`clock ${clockState}`);
+    await page.getByRole('tab', { name: 'session' }).click();
+    await expect.poll(() => activeLeaves(page)).toBe(target.statePath);
 
     // The timeline shows the calls with their synchronous HRESULTs, and the events with statuses.
     const before = inspector.recorder(target.id)!.entries();

@@ -4,6 +4,7 @@
 import { createRequire } from 'node:module';
 import type { ELK as ElkLayout } from 'elkjs/lib/elk-api.js';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { compactChart } from '../inspect/diagram/compactChart.js';
 import { edgesOf } from '../inspect/diagram/drawing.js';
 import { DIAGRAM_MACHINES } from '../inspect/diagram/machines.js';
 import { allNodes } from '../inspect/diagram/model.js';
@@ -56,6 +57,17 @@ describe('chart layout (ELK)', () => {
     const dispatch = drawing.edges.find((edge) => edge.source === 'alive.dispatch' && edge.target === 'alive.started')!;
     expect(dispatch.text).toEqual(['always']);
     expect(dispatch.detail.join(' ')).toContain('landsIn(started');
+  });
+
+  it('lays out the compact session chart: a small choice box, branch labels by guard, full guards in the tooltips', async () => {
+    const compact = compactChart(sessionChart);
+    const drawing = await layoutChart(new ELK(), compact);
+    const choice = drawing.states.find((state) => state.kind === 'choice')!;
+    expect(choice.width).toBeLessThan(30);
+    expect(drawing.edges.filter((edge) => !edge.initial)).toHaveLength(edgesOf(compact).length);
+    const intoFresh = drawing.edges.find((edge) => edge.source === choice.ref && edge.target === 'alive.fresh')!;
+    expect(intoFresh.text).toEqual(['[landsIn(fresh, ·)]']);
+    expect(intoFresh.detail).toContain('alive.pausing —platform.done [landsIn(fresh, pausePipeline)]→ alive.fresh');
   });
 });
 

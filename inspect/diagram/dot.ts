@@ -42,8 +42,10 @@ export function toDot(chart: Chart): string {
       }
       for (const child of node.children) block(child, pad + '  ');
     } else {
-      const shape = node.kind === 'final' ? ', shape=doublecircle' : node.kind === 'history' ? ', shape=circle' : '';
-      const label = node.kind === 'history' ? (node.history === 'deep' ? 'H*' : 'H') : [node.key, ...entryExitLines(node)].join('\n');
+      const shape =
+        node.kind === 'final' ? ', shape=doublecircle' : node.kind === 'history' ? ', shape=circle' : node.kind === 'choice' ? ', shape=diamond, style="", width=0.3, height=0.3' : '';
+      const label =
+        node.kind === 'history' ? (node.history === 'deep' ? 'H*' : 'H') : node.kind === 'choice' ? '' : [node.key, ...entryExitLines(node)].join('\n');
       out.push(`${pad}${quote(node.ref)} [label=${quote(label)}${shape}];`);
     }
     const note = noteLines(node, false);

@@ -9,7 +9,7 @@
  * @module
  */
 import { eventLabel } from './labels.js';
-import { allNodes, isTargetless, type Chart, type ChartNode, type ChartTransition } from './model.js';
+import { allNodes, isTargetless, type Chart, type ChartNode, type ChartTransition, type RepresentedTransition } from './model.js';
 
 /** UML's `event [guard] / actions`, with only the actions the machine names (see `ChartAction.referenced`). */
 export function transitionLabel(transition: ChartTransition): string {
@@ -27,6 +27,17 @@ export interface Edge {
   target: string;
   /** One label per transition it stands for, in document order; `''` for an unlabelled one. */
   labels: string[];
+  /**
+   * In a compact chart, the machine's transitions routed over this edge (`source —event [guard]→
+   * target`), for tooltips and legends; empty for a plain edge, whose labels already say everything.
+   */
+  represents: string[];
+}
+
+/** `alive.pausing —platform.done [landsIn(fresh, pausePipeline)]→ alive.fresh`: one represented transition. */
+export function representedLabel(transition: RepresentedTransition): string {
+  const words = [transition.event === null ? 'always' : eventLabel(transition.event), ...(transition.guard !== undefined ? [`[${transition.guard}]`] : [])];
+  return `${transition.source} —${words.join(' ')}→ ${transition.target}`;
 }
 
 /**
@@ -41,9 +52,10 @@ export function edgesOf(chart: Chart): Edge[] {
       if (isTargetless(transition)) continue;
       for (const target of transition.targets) {
         const id = JSON.stringify([node.ref, target]);
-        const edge = edges.get(id) ?? { source: node.ref, target, labels: [] };
+        const edge = edges.get(id) ?? { source: node.ref, target, labels: [], represents: [] };
         const label = transitionLabel(transition);
         if (!edge.labels.includes(label)) edge.labels.push(label);
+        for (const represented of transition.represents ?? []) edge.represents.push(representedLabel(represented));
         edges.set(id, edge);
       }
     }

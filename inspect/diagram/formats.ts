@@ -13,13 +13,15 @@ export interface DiagramFormat {
   name: string;
   summary: string;
   render: (chart: Chart) => string;
+  /** Whether it can draw the compact view (`compactChart.ts`, `--compact`): the graphical formats can. */
+  compact: boolean;
 }
 
 /** Every format. */
 export const DIAGRAM_FORMATS: readonly DiagramFormat[] = [
-  { name: 'mermaid', summary: 'Mermaid stateDiagram-v2 (Markdown, GitHub)', render: toMermaid },
-  { name: 'dot', summary: 'Graphviz DOT, a cluster per compound state (dot -Tsvg)', render: toDot },
-  { name: 'scxml', summary: 'W3C SCXML 1.0 document', render: toScxml },
+  { name: 'mermaid', summary: 'Mermaid stateDiagram-v2 (Markdown, GitHub)', render: toMermaid, compact: true },
+  { name: 'dot', summary: 'Graphviz DOT, a cluster per compound state (dot -Tsvg)', render: toDot, compact: true },
+  { name: 'scxml', summary: 'W3C SCXML 1.0 document', render: toScxml, compact: false },
 ];
 
 /** The format registered under `name`, if any. */

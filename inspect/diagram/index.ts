@@ -3,9 +3,10 @@
  * Mermaid, DOT or SCXML. `mfchart diagram` (cli/diagramCommand.ts) and `npm run diagrams` use this.
  * @module
  */
-export type { Chart, ChartAction, ChartNode, ChartNodeKind, ChartTransition } from './model.js';
+export type { Chart, ChartAction, ChartNode, ChartNodeKind, ChartTransition, RepresentedTransition } from './model.js';
 export { allNodes, isTargetless } from './model.js';
 export { readChart } from './readChart.js';
+export { compactChart, commonGuard, representedTransitions, type CompactOptions } from './compactChart.js';
 export { toMermaid } from './mermaid.js';
 export { toDot } from './dot.js';
 export { toScxml } from './scxml.js';

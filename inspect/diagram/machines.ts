@@ -18,11 +18,13 @@ export interface DiagramMachine {
   machine: AnyStateMachine;
   /** Whether README.md embeds its Mermaid diagram (between `<!-- diagram:NAME:start/end -->`). */
   readme: boolean;
+  /** Whether that embedded diagram is the compact view (`compactChart.ts`, like `mfchart diagram --compact`). */
+  readmeCompact?: boolean;
 }
 
 /** Every drawable machine; the first is the default. */
 export const DIAGRAM_MACHINES: readonly DiagramMachine[] = [
-  { name: 'session', summary: 'IMFMediaSession (mediaSessionMachine)', machine: mediaSessionMachine, readme: true },
+  { name: 'session', summary: 'IMFMediaSession (mediaSessionMachine)', machine: mediaSessionMachine, readme: true, readmeCompact: true },
   { name: 'clock', summary: 'the presentation clock (presentationClockMachine)', machine: presentationClockMachine, readme: true },
   { name: 'push-sink', summary: 'IWMWriterPushSink with its IWMWriterSink data path (pushSinkMachine)', machine: pushSinkMachine, readme: true },
 ];

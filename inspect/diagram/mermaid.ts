@@ -58,6 +58,8 @@ export function toMermaid(chart: Chart): string {
         block(child, pad + '  ');
       });
       out.push(`${pad}}`);
+    } else if (node.kind === 'choice') {
+      out.push(`${pad}state ${nodeId} <<choice>>`);
     } else if (node.kind === 'history') {
       out.push(`${pad}state "${node.history === 'deep' ? 'H*' : 'H'}" as ${nodeId}`);
     } else {

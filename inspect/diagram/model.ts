@@ -5,8 +5,11 @@
  * @module
  */
 
-/** The kind of a state node, as XState names it. */
-export type ChartNodeKind = 'atomic' | 'compound' | 'parallel' | 'final' | 'history';
+/**
+ * The kind of a state node, as XState names it, plus `choice`: a pseudo-state XState has not, added
+ * only by the compact view (`compactChart.ts`), never read from a machine.
+ */
+export type ChartNodeKind = 'atomic' | 'compound' | 'parallel' | 'final' | 'history' | 'choice';
 
 /** An action, by the name the machine gives it. */
 export interface ChartAction {
@@ -31,6 +34,19 @@ export interface ChartTransition {
   actions: readonly ChartAction[];
   /** XState's `reenter`: the source is exited and re-entered even if the target is a descendant. */
   reenter: boolean;
+  /**
+   * Set only in a compact chart (`compactChart.ts`), on the transitions into and out of a choice:
+   * the machine's own transitions this one stands for, with their full guards.
+   */
+  represents?: readonly RepresentedTransition[];
+}
+
+/** One transition of the machine, flattened: the unit the compact view must keep (see `compactChart.ts`). */
+export interface RepresentedTransition {
+  source: string;
+  event: string | null;
+  guard?: string;
+  target: string;
 }
 
 /** One state node. */

@@ -4,6 +4,7 @@
  * and the staleness test agree on the format to the byte.
  * @module
  */
+import { compactChart } from './compactChart.js';
 import { readChart } from './readChart.js';
 import { toMermaid } from './mermaid.js';
 import type { DiagramMachine } from './machines.js';
@@ -13,7 +14,8 @@ const end = (name: string) => `<!-- diagram:${name}:end -->`;
 
 /** What belongs between a machine's markers, generated from its definition now. */
 export function readmeBlock(entry: DiagramMachine): string {
-  return '\n```mermaid\n' + toMermaid(readChart(entry.machine)) + '```\n';
+  const chart = readChart(entry.machine);
+  return '\n```mermaid\n' + toMermaid(entry.readmeCompact ? compactChart(chart) : chart) + '```\n';
 }
 
 /** The text between a machine's markers in `readme`, or `undefined` when the markers are missing. */

@@ -36,6 +36,8 @@ export function scxmlIds(chart: Chart): Map<string, string> {
 
 /** The chart as an SCXML document. */
 export function toScxml(chart: Chart): string {
+  // SCXML has no junction pseudo-state: a compact chart (compactChart.ts) is for drawing only.
+  if (allNodes(chart).some((node) => node.kind === 'choice')) throw new Error('SCXML cannot express a compact chart\'s choice nodes: write the full chart');
   const ids = scxmlIds(chart);
   const id = (ref: string) => xmlEscape(ids.get(ref)!);
   const out: string[] = [

@@ -38,6 +38,11 @@ export interface SessionSummary {
   released?: { leak: boolean };
   /** Which adapter drives it (`mock`, `mf-native`, …). */
   adapter: string;
+  /**
+   * Addition: the session's presentation clock state (`INVALID`, `RUNNING`, `STOPPED`, `PAUSED`) — a
+   * state of the `clock` chart, for its highlight. Absent when the machine has no clock in its context.
+   */
+  clock?: string;
 }
 
 /**
@@ -63,9 +68,19 @@ export type TraceEntry =
        * `session.Release` is recorded as a call too (it is no statechart event).
        */
       out?: unknown;
+      /** Addition: the presentation clock's state after the call, when the call changed it. */
+      clock?: string;
     }
   | { seq: number; at: number; kind: 'event'; eventType: number; status: number; value?: unknown }
-  | { seq: number; at: number; kind: 'state'; state: string; value: StateValue }
+  | {
+      seq: number;
+      at: number;
+      kind: 'state';
+      state: string;
+      value: StateValue;
+      /** Addition: the presentation clock's state at this point (see {@link SessionSummary.clock}). */
+      clock?: string;
+    }
   | {
       seq: number;
       at: number;

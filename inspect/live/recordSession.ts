@@ -16,7 +16,8 @@ import { HR } from '../../machines/hresult.js';
 import type { MediaEvent } from '../../machines/types.js';
 import { publicStateOf, type InspectRecord, type MediaSessionHandle, type SessionRecord } from '../../actors/createSession.js';
 import { observePlatformOps, type PlatformOpRecord } from '../../adapters/providePlatform.js';
-import { createTraceRing, type TraceRing } from './createTraceRing.js';
+import { internFlat } from './internFlat.js';
+import { createTraceColumns, KIND, type PlatformExtras, type TraceColumns } from './createTraceColumns.js';
 import type { SessionSummary, StateValue, TraceEntry } from './protocol.js';
 
 /** Default bound of a session's trace, in entries. */
@@ -76,24 +77,37 @@ function sameValue(a: StateValue, b: StateValue): boolean {
   return keys.every((key) => key in b && sameValue(a[key], b[key]));
 }
 
-type CallEntry = Extract<TraceEntry, { kind: 'call' }>;
+/**
+ * The presentation clock's state in the session's context (`INVALID`, `RUNNING`, …), read from the
+ * actor's current snapshot (no copy); undefined for a machine without a clock.
+ */
+function clockStateOf(session: MediaSessionHandle): string | undefined {
+  const context = session.actor.getSnapshot().context as { clock?: { state?: unknown } } | undefined;
+  const state = context?.clock?.state;
+  return typeof state === 'string' ? state : undefined;
+}
 
 /** Starts recording a session. */
 export function recordSession(session: MediaSessionHandle, options: RecordSessionOptions = {}): SessionRecorder {
-  const ring: TraceRing<TraceEntry> = createTraceRing(options.capacity ?? DEFAULT_TRACE_CAPACITY);
+  const trace: TraceColumns = createTraceColumns(options.capacity ?? DEFAULT_TRACE_CAPACITY);
   let onEntry = options.onEntry;
   let dirty = false;
   const onChange = options.onChange;
-  let seq = 0;
   let stopped = false;
-  /** Calls whose entry is placed but whose HRESULT is not known yet (a call may re-enter from a callback). */
-  const open: CallEntry[] = [];
-  /** Entries completed while a call was open, delivered when the outermost call closes (in seq order). */
-  let held: TraceEntry[] = [];
+  /** Seqs (and methods) of calls whose entry is placed but whose HRESULT is not known yet (a call may re-enter from a callback). */
+  const openSeqs: number[] = [];
+  const openMethods: string[] = [];
+  /**
+   * Entries up to this seq went to the follower (or needed not: nobody followed). Entries completed
+   * while a call is open wait until the outermost call closes, then go out in seq order: a follower
+   * never sees a call before its HRESULT.
+   */
+  let delivered = 0;
 
   const snapshot = session.actor.getSnapshot();
   let lastValue = snapshot.value as StateValue;
   let lastState: string = publicStateOf(snapshot);
+  let lastClock = clockStateOf(session);
   const summary: SessionSummary = {
     id: session.id,
     state: lastState,
@@ -101,6 +115,7 @@ export function recordSession(session: MediaSessionHandle, options: RecordSessio
     calls: 0,
     faulted: session.fault !== undefined || session.faults.length > 0,
     adapter: session.adapter.name,
+    ...(lastClock === undefined ? {} : { clock: lastClock }),
   };
 
   const touch = () => {
@@ -108,75 +123,130 @@ export function recordSession(session: MediaSessionHandle, options: RecordSessio
     dirty = true;
     onChange?.();
   };
-  const deliver = (entry: TraceEntry) => {
-    if (!onEntry) return;
-    if (open.length > 0) held.push(entry);
-    else onEntry(entry);
+  /** Hands the completed entries to the follower, materialised only now (and only for it). */
+  const deliver = () => {
+    if (openSeqs.length > 0) return;
+    if (!onEntry) {
+      delivered = trace.lastSeq;
+      return;
+    }
+    for (let seq = Math.max(delivered + 1, trace.firstSeq); seq <= trace.lastSeq; seq++) {
+      delivered = seq;
+      onEntry(trace.entry(seq));
+    }
   };
-  /** Numbers, stamps and keeps an entry; `body` must be a fresh object (it becomes the entry: one allocation per entry). */
-  const place = (body: TraceEntryBody): TraceEntry => {
-    const entry = body as TraceEntry;
-    entry.seq = ++seq;
-    entry.at = session.adapter.now();
-    ring.push(entry);
+  /** Appends an entry of `kind`, stamped with the platform's clock; the caller fills its columns. */
+  const place = (kind: number): number => {
+    const seq = trace.push(kind, session.adapter.now());
     touch();
-    return entry;
+    return seq;
   };
-  const add = (body: TraceEntryBody) => deliver(place(body));
-
-  const flushHeld = () => {
-    if (open.length > 0 || held.length === 0) return;
-    const ready = held;
-    held = [];
-    for (const entry of ready) onEntry?.(entry);
+  /** The clock state if it changed since the last look (then also in the summary). */
+  const clockChange = (): string | undefined => {
+    const clock = clockStateOf(session);
+    if (clock === lastClock) return undefined;
+    lastClock = clock;
+    if (clock !== undefined) summary.clock = clock;
+    return clock;
   };
 
-  const closeCall = (entry: CallEntry, hr: number, args: Readonly<Record<string, unknown>>, out: unknown) => {
-    entry.hr = hr;
-    entry.args = args;
-    if (out !== undefined) entry.out = out;
+  const closeCall = (seq: number, hr: number, args: Readonly<Record<string, unknown>>, out: unknown) => {
+    if (trace.holds(seq)) {
+      trace.setNum(seq, hr);
+      trace.setObj(seq, internFlat(args));
+      if (out !== undefined) trace.setObj2(seq, out);
+      trace.setStr2(seq, clockChange());
+    } else clockChange();
     summary.calls++;
     summary.lastHr = hr;
     touch();
   };
+  /** A call entry placed and closed at once (its arrival was not seen). */
+  const addClosedCall = (method: string, hr: number, args: Readonly<Record<string, unknown>>, out: unknown) => {
+    const seq = place(KIND.call);
+    trace.setStr(seq, method);
+    closeCall(seq, hr, args, out);
+    deliver();
+  };
+  const addState = (state: string, value: StateValue) => {
+    const seq = place(KIND.state);
+    trace.setStr(seq, state);
+    trace.setObj(seq, internFlat(value));
+    clockChange();
+    trace.setStr2(seq, lastClock);
+    deliver();
+  };
+  const addPlatform = (op: string, phase: 'request' | 'done', hr: number | undefined, extras: PlatformExtras | undefined) => {
+    const seq = place(KIND.platform);
+    trace.setStr(seq, op);
+    trace.setNum2(seq, phase === 'request' ? 0 : 1);
+    if (hr !== undefined) trace.setNum(seq, hr);
+    if (extras !== undefined) trace.setObj(seq, extras);
+    deliver();
+  };
+  const addFault = (message: string) => {
+    const seq = place(KIND.fault);
+    trace.setStr(seq, message);
+    deliver();
+  };
+  /** Any entry body (the outside world's notes). */
+  const addBody = (body: TraceEntryBody) => {
+    switch (body.kind) {
+      case 'call':
+        return addClosedCall(body.method, body.hr, body.args, body.out);
+      case 'event': {
+        const seq = place(KIND.event);
+        trace.setNum(seq, body.eventType);
+        trace.setNum2(seq, body.status);
+        trace.setObj(seq, body.value);
+        return deliver();
+      }
+      case 'state':
+        return addState(body.state, body.value);
+      case 'platform': {
+        const extras: PlatformExtras = {};
+        if (body.external !== undefined) extras.external = body.external;
+        if (body.source !== undefined) extras.source = body.source;
+        if (body.stream !== undefined) extras.stream = body.stream;
+        return addPlatform(body.op, body.phase, body.hr, Object.keys(extras).length > 0 ? extras : undefined);
+      }
+      case 'fault':
+        return addFault(body.message);
+    }
+  };
+
+  /** Closes the innermost open call if it is `method`'s; false when no such call is open. */
+  const closeOpen = (method: string, hr: number, args: Readonly<Record<string, unknown>>, out: unknown): boolean => {
+    if (openMethods[openMethods.length - 1] !== method) return false;
+    openMethods.pop();
+    closeCall(openSeqs.pop()!, hr, args, out);
+    deliver();
+    return true;
+  };
 
   const onRecord = (record: SessionRecord) => {
     switch (record.kind) {
-      case 'call': {
-        const top = open[open.length - 1];
-        if (top && top.method === record.method) {
-          open.pop();
-          closeCall(top, record.hr, record.args, record.out);
-          flushHeld();
-        } else {
-          // A call the actor never processed (its actor had stopped on an error): no arrival was seen.
-          const entry = place({ kind: 'call', method: record.method, args: record.args, hr: record.hr }) as CallEntry;
-          closeCall(entry, record.hr, record.args, record.out);
-          deliver(entry);
-        }
+      case 'call':
+        // A call the actor never processed (its actor had stopped on an error): no arrival was seen.
+        if (!closeOpen(record.method, record.hr, record.args, record.out)) addClosedCall(record.method, record.hr, record.args, record.out);
         break;
-      }
       case 'event': {
         const event: MediaEvent = record.event;
-        add({ kind: 'event', eventType: event.type, status: event.status, value: event.value });
+        const seq = place(KIND.event);
+        trace.setNum(seq, event.type);
+        trace.setNum2(seq, event.status);
+        trace.setObj(seq, internFlat(event.value));
+        deliver();
         break;
       }
       case 'fault':
         summary.faulted = true;
-        add({ kind: 'fault', message: record.message });
+        addFault(record.message);
         break;
       case 'release': {
         summary.released = { leak: record.leak };
-        const top = open[open.length - 1];
-        if (top && top.method === 'session.Release') {
-          open.pop();
-          closeCall(top, HR.S_OK, {}, { leak: record.leak });
-          flushHeld();
-        } else {
-          const entry = place({ kind: 'call', method: 'session.Release', args: {}, hr: HR.S_OK }) as CallEntry;
-          closeCall(entry, HR.S_OK, {}, { leak: record.leak });
-          deliver(entry);
-        }
+        const out = { leak: record.leak };
+        if (!closeOpen('session.Release', HR.S_OK, {}, out)) addClosedCall('session.Release', HR.S_OK, {}, out);
         stop();
         options.onRelease?.();
         break;
@@ -190,9 +260,11 @@ export function recordSession(session: MediaSessionHandle, options: RecordSessio
     switch (record.kind) {
       case 'calling': {
         // The call's place in the trace; its HRESULT and arguments come with its record.
-        const entry = place({ kind: 'call', method: record.method, args: {}, hr: E_PENDING }) as CallEntry;
-        open.push(entry);
-        if (onEntry) held.push(entry);
+        const seq = place(KIND.call);
+        trace.setStr(seq, record.method);
+        trace.setNum(seq, E_PENDING);
+        openSeqs.push(seq);
+        openMethods.push(record.method);
         break;
       }
       case 'value': {
@@ -202,28 +274,24 @@ export function recordSession(session: MediaSessionHandle, options: RecordSessio
         lastState = record.state;
         summary.state = record.state;
         summary.value = value;
-        add({ kind: 'state', state: record.state, value });
+        addState(record.state, value);
         break;
       }
       case 'platform': {
         const event = record.event;
         if (event.type === 'platform.done' || event.type === 'platform.fault') break; // done: observePlatformOps; fault: a fault record
         const source = 'source' in event ? event.source : undefined;
-        add({ kind: 'platform', op: event.type.slice('platform.'.length), phase: 'done', ...(source === undefined ? {} : { source }) });
+        addPlatform(event.type.slice('platform.'.length), 'done', undefined, source === undefined ? undefined : { source });
         break;
       }
     }
   };
 
-  const onPlatformOp = (record: PlatformOpRecord) => {
-    const body: TraceEntryBody = { kind: 'platform', op: record.op, phase: record.phase };
-    if (record.hr !== undefined) body.hr = record.hr;
-    add(body);
-  };
+  const onPlatformOp = (record: PlatformOpRecord) => addPlatform(record.op, record.phase, record.hr, undefined);
 
   // The starting state is part of the summary the observer reads first: it is no change.
   dirty = true;
-  add({ kind: 'state', state: lastState, value: lastValue });
+  addState(lastState, lastValue);
   dirty = false;
   const offRecord = session.onRecord(onRecord);
   const offInspect = session.onInspect(onInspect);
@@ -241,10 +309,11 @@ export function recordSession(session: MediaSessionHandle, options: RecordSessio
     id: session.id,
     session,
     summary,
-    entries: () => ring.toArray(),
+    entries: () => trace.toArray(),
     follow(listener) {
       onEntry = listener;
-      if (!listener) held = [];
+      // What exists now is in the trace the new follower gets; it follows from here.
+      delivered = trace.lastSeq;
     },
     get dirty() {
       return dirty;
@@ -253,10 +322,10 @@ export function recordSession(session: MediaSessionHandle, options: RecordSessio
       dirty = false;
     },
     get truncated() {
-      return options.lateAttach === true || ring.dropped > 0;
+      return options.lateAttach === true || trace.dropped > 0;
     },
     note(body) {
-      if (!stopped) add({ ...body });
+      if (!stopped) addBody(body);
     },
     stop,
   };

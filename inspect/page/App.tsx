@@ -5,16 +5,16 @@
  * @module
  */
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
-import { activeStates, valueAtStep, valueText } from './activeStates.js';
+import { activeStates, clockAtStep, valueAtStep, valueText } from './activeStates.js';
 import { hrText } from './entryText.js';
 import { downloadText, safeFileName } from './download.js';
-import { SESSION_CHART, stepOf, type InspectorStore } from './inspectorStore.js';
+import { CLOCK_CHART, SESSION_CHART, stepOf, type InspectorStore } from './inspectorStore.js';
 import { SessionList } from './SessionList.js';
 import { StatechartView } from './StatechartView.js';
 import { Timeline } from './Timeline.js';
 import { createTraceFile, parseTraceFile } from './traceFile.js';
 import { traceScenarioText } from './traceScenario.js';
-import { useChartDrawing } from './useChartDrawing.js';
+import { compactOf, useChartDrawing } from './useChartDrawing.js';
 
 /** Props of {@link App}. */
 export interface AppProps {
@@ -32,7 +32,11 @@ export function App({ store }: AppProps) {
   const [chartName, setChartName] = useState(SESSION_CHART);
   const shownChartName = charts[chartName] ? chartName : (chartNames[0] ?? SESSION_CHART);
   const chart = charts[shownChartName];
-  const { drawing, error: layoutError } = useChartDrawing(chart);
+  // Compact by default: the session's settle fan-out drawn through one choice node (compactChart.ts).
+  const [compact, setCompact] = useState(true);
+  const compactChart = chart ? compactOf(chart) : undefined;
+  const canCompact = compactChart !== undefined && compactChart !== chart;
+  const { drawing, error: layoutError } = useChartDrawing(compact && canCompact ? compactChart : chart);
   const step = stepOf(snapshot);
   const live = snapshot.cursor === 'live';
   const fileInput = useRef<HTMLInputElement>(null);
@@ -40,10 +44,14 @@ export function App({ store }: AppProps) {
   const summary = selected !== null ? (snapshot.sessions.get(selected) ?? trace?.summary) : undefined;
   // Live, the list's summary is the freshest word on the actor's state; stepping, the trace is.
   const value = trace && !live ? valueAtStep(trace.entries, step, trace.startValue) : summary?.value;
-  const active = useMemo(
-    () => (chart && value !== undefined && shownChartName === SESSION_CHART ? activeStates(chart, value) : undefined),
-    [chart, value, shownChartName],
-  );
+  // The clock chart's states are the session's presentation clock states (`RUNNING`, …).
+  const clock = trace && !live ? clockAtStep(trace.entries, step, undefined) : summary?.clock;
+  const active = useMemo(() => {
+    if (!chart) return undefined;
+    if (shownChartName === SESSION_CHART) return value !== undefined ? activeStates(chart, value) : undefined;
+    if (shownChartName === CLOCK_CHART) return clock !== undefined ? activeStates(chart, clock) : undefined;
+    return undefined;
+  }, [chart, value, clock, shownChartName]);
 
   const onSelect = useCallback((id: string) => store.select(id), [store]);
   const onStep = useCallback((to: number | 'live') => store.setCursor(to), [store]);
@@ -129,6 +137,11 @@ export function App({ store }: AppProps) {
               <strong>{summary.id}</strong>
               <span className={`state-chip state-${summary.state}`}>{summary.state}</span>
               <span className="muted">{valueText(summary.value)}</span>
+              {summary.clock !== undefined && (
+                <span className="muted" data-testid="clock-state">
+                  clock {summary.clock}
+                </span>
+              )}
               <span className="muted">
                 {summary.adapter} · {summary.calls} calls{summary.lastHr === undefined ? '' : ` · last ${hrText(summary.lastHr)}`}
                 {summary.faulted ? ' · faulted' : ''}
@@ -155,6 +168,25 @@ export function App({ store }: AppProps) {
               {name}
             </button>
           ))}
+          {canCompact && (
+            <span className="chart-view-toggle" data-testid="chart-view">
+              {compact && (
+                <span
+                  className="chart-legend muted"
+                  data-testid="chart-legend"
+                  title="Several states share these guarded landings. Each arrow into ◇ carries its event and guard, each arrow out the target's part of the guard (· = differs by source)."
+                >
+                  ◇ choice · hover an arrow for its full transitions
+                </span>
+              )}
+              <button type="button" aria-pressed={compact} onClick={() => setCompact(true)} title="shared guarded fan-outs drawn through one choice node">
+                compact
+              </button>
+              <button type="button" aria-pressed={!compact} onClick={() => setCompact(false)} title="every transition drawn from its own state">
+                full
+              </button>
+            </span>
+          )}
         </div>
         <div className="chart-area">
           {drawing ? (

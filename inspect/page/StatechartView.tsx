@@ -40,6 +40,10 @@ export const StatechartView = memo(function StatechartView({ drawing, active }: 
   const all = active?.all ?? new Set<string>();
   const states = [...drawing.states].sort((a, b) => a.depth - b.depth);
   const leafText = [...leaves].join(', ');
+  // A choice entered from the active state passes the highlight on: its branches are where that state may land.
+  const hotChoices = new Set(drawing.edges.filter((edge) => !edge.initial && leaves.has(edge.source)).map((edge) => edge.target));
+  const choiceRefs = new Set(drawing.states.filter((state) => state.kind === 'choice').map((state) => state.ref));
+  for (const ref of hotChoices) if (!choiceRefs.has(ref)) hotChoices.delete(ref);
 
   // A new chart starts fitted.
   useEffect(() => setView({ x: 0, y: 0, width: drawing.width, height: drawing.height }), [drawing]);
@@ -128,6 +132,17 @@ export const StatechartView = memo(function StatechartView({ drawing, active }: 
             </marker>
           </defs>
           {states.map((state) => {
+            if (state.kind === 'choice') {
+              const cx = state.x + state.width / 2;
+              const cy = state.y + state.height / 2;
+              const r = state.width / 2;
+              return (
+                <g key={state.ref} className={`state choice ${hotChoices.has(state.ref) ? 'hot' : ''}`} data-ref={state.ref} data-kind="choice">
+                  <title>{[state.ref, ...state.notes].join('\n')}</title>
+                  <polygon points={`${cx},${cy - r} ${cx + r},${cy} ${cx},${cy + r} ${cx - r},${cy}`} />
+                </g>
+              );
+            }
             const isLeaf = leaves.has(state.ref);
             const isActive = all.has(state.ref);
             return (
@@ -154,7 +169,7 @@ export const StatechartView = memo(function StatechartView({ drawing, active }: 
             <circle key={dot.parent} className="initial-dot" cx={dot.cx} cy={dot.cy} r={dot.r} />
           ))}
           {drawing.edges.map((edge) => {
-            const hot = !edge.initial && leaves.has(edge.source);
+            const hot = !edge.initial && (leaves.has(edge.source) || hotChoices.has(edge.source));
             return (
               <g key={edge.id} className={`edge ${edge.initial ? 'initial' : ''} ${hot ? 'hot' : ''}`} data-source={edge.source} data-target={edge.target}>
                 <title>{edge.detail.join('\n')}</title>

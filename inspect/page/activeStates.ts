@@ -61,6 +61,18 @@ export function valueAtStep(entries: readonly TraceEntry[], step: number, before
   return before;
 }
 
+/**
+ * The presentation clock's state after the first `step` entries of a trace: the last entry among
+ * them that carries one (state entries always do, calls when they changed it), else `before`.
+ */
+export function clockAtStep(entries: readonly TraceEntry[], step: number, before: string | undefined): string | undefined {
+  for (let index = Math.min(step, entries.length) - 1; index >= 0; index--) {
+    const entry = entries[index];
+    if ((entry.kind === 'state' || entry.kind === 'call') && entry.clock !== undefined) return entry.clock;
+  }
+  return before;
+}
+
 /** `alive.starting.sources`: a state value as one dotted path per active leaf, joined by `, `. */
 export function valueText(value: StateValue): string {
   if (typeof value === 'string') return value;

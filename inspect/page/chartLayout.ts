@@ -37,7 +37,7 @@ export interface StateBox {
   y: number;
   width: number;
   height: number;
-  /** True when it has children (drawn as a container with its name at the top). */
+  /** True when it has children (drawn as a container with its name at the top). A `choice` is drawn as a small diamond. */
   compound: boolean;
   /** Tooltip: entry/exit actions and the calls handled without a state change. */
   notes: string[];
@@ -79,6 +79,8 @@ export interface ChartDrawing {
 }
 
 const DOT_SIZE = 10;
+/** Side of a choice node's box (its diamond is drawn inside it). */
+const CHOICE_SIZE = 18;
 const STATE_HEIGHT = 28;
 const STATE_PADDING_X = 14;
 const LABEL_LINE = FONT_SIZE.edge + 3;
@@ -103,7 +105,9 @@ function edgeText(chart: Chart, source: string, target: string): string[] {
   const events: string[] = [];
   for (const transition of node?.transitions ?? []) {
     if (!transition.targets.includes(target)) continue;
-    const label = transition.event === null ? 'always' : eventLabel(transition.event);
+    // A choice's branches are eventless by nature: their guard is what tells them apart.
+    const label =
+      node?.kind === 'choice' && transition.guard !== undefined ? `[${transition.guard}]` : transition.event === null ? 'always' : eventLabel(transition.event);
     if (!events.includes(label)) events.push(label);
   }
   return wrap(groupLabels(events, 3));
@@ -143,7 +147,8 @@ function findNode(node: ChartNode, ref: string): ChartNode | undefined {
 export async function layoutChart(elk: ELK, chart: Chart, measure: MeasureText = approximateMeasure): Promise<ChartDrawing> {
   const notesOf = new Map<string, string[]>();
   const elkNodeOf = (node: ChartNode): ElkNode => {
-    notesOf.set(node.ref, noteLines(node, true));
+    notesOf.set(node.ref, node.kind === 'choice' ? [node.description ?? 'choice'] : noteLines(node, true));
+    if (node.kind === 'choice') return { id: node.ref, width: CHOICE_SIZE, height: CHOICE_SIZE };
     const labelWidth = measure(node.key, 'state');
     const label: ElkLabel = { text: node.key, width: labelWidth, height: FONT_SIZE.state + 4 };
     if (node.children.length === 0) {
@@ -181,7 +186,8 @@ export async function layoutChart(elk: ELK, chart: Chart, measure: MeasureText =
       targets: [edge.target],
       labels: text.length > 0 ? [{ text: text.join('\n'), width, height: text.length * LABEL_LINE }] : [],
       text,
-      detail: edge.labels,
+      // A compact chart's edge stands for many transitions: the tooltip lists them with their full guards.
+      detail: edge.represents.length > 0 ? [...edge.labels, '', ...edge.represents] : edge.labels,
     };
   });
 

@@ -47,6 +47,8 @@ export const stepOf = (snapshot: InspectorSnapshot): number =>
 
 /** The chart a session's `value` belongs to: the server names it `session`. */
 export const SESSION_CHART = 'session';
+/** The presentation clock's chart; its highlight is the session's `clock` state. */
+export const CLOCK_CHART = 'clock';
 
 /** Creates an empty store; connect it with {@link InspectorStore.attach}. */
 export function createInspectorStore(): InspectorStore {

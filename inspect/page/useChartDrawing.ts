@@ -8,6 +8,7 @@
 import ELK from 'elkjs/lib/elk-api.js';
 import elkWorkerUrl from 'elkjs/lib/elk-worker.min.js?url';
 import { useEffect, useState } from 'react';
+import { compactChart } from '../diagram/compactChart.js';
 import type { Chart } from '../diagram/model.js';
 import { approximateMeasure, FONT_SIZE, layoutChart, type ChartDrawing, type MeasureText } from './chartLayout.js';
 
@@ -25,6 +26,21 @@ const canvasMeasure = (): MeasureText => {
     return Math.ceil(context.measureText(text).width) + 2;
   };
 };
+
+const compactCharts = new WeakMap<Chart, Chart>();
+
+/**
+ * The compact view of `chart` (`compactChart.ts`), computed once per chart so that toggling
+ * compact / full reuses both layouts; `chart` itself when it has no shared fan-out.
+ */
+export function compactOf(chart: Chart): Chart {
+  let compact = compactCharts.get(chart);
+  if (!compact) {
+    compact = compactChart(chart);
+    compactCharts.set(chart, compact);
+  }
+  return compact;
+}
 
 /** The drawing of `chart` (shared across calls). */
 export function drawingOf(chart: Chart): Promise<ChartDrawing> {
