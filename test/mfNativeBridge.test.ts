@@ -110,6 +110,33 @@ describe.skipIf(mfNativeUnavailable())('mf-native bridge (real mf.dll under Wine
     session.dispose();
   });
 
+  it('BeginGetEvent with a JS callback: Invoke reaches the bridge, EndGetEvent(pending) returns the event and consumes the subscription', () => {
+    const session = createNativeSession(bridge);
+    const late = bridge.call1({ op: 'stats' }).lateComCalls;
+    const begin = (callback: string) => session.session({ method: 'BeginGetEvent', callback, state: null }).hr;
+    const end = (result: 'pending' | 'foreign') => session.session({ method: 'EndGetEvent', result, waitMs: 5_000 });
+    const queue = (status: number) => session.session({ method: 'QueueEvent', type: ME.MEExtendedType, status }).hr;
+    // Subscribed first, event later: the callback is invoked when the event comes.
+    expect(begin('cbA')).toBe(HR.S_OK);
+    expect(session.getEvent().hr).toBe(HR.MF_E_MULTIPLE_SUBSCRIBERS);
+    expect(end('foreign').hr).toBe(HR.E_FAIL);
+    expect(queue(HR.E_ABORT)).toBe(HR.S_OK);
+    expect(end('pending')).toEqual({ hr: HR.S_OK, out: { type: ME.MEExtendedType, status: HR.E_ABORT, value: { vt: 'VT_EMPTY' } } });
+    expect(end('pending').hr).toBe(HR.E_FAIL);
+    // Event first, subscribed later: the callback is posted at once (here: during BeginGetEvent itself).
+    expect(queue(HR.S_OK)).toBe(HR.S_OK);
+    expect(begin('cbB')).toBe(HR.S_OK);
+    expect(end('pending')).toMatchObject({ hr: HR.S_OK, out: { type: ME.MEExtendedType, status: HR.S_OK } });
+    expect(session.observePipeline(false).invocations).toEqual(['cbA', 'cbB']);
+    // A subscription no event reaches is never invoked: there is no pending result to pass.
+    expect(begin('cbA')).toBe(HR.S_OK);
+    expect(() => session.session({ method: 'EndGetEvent', result: 'pending', waitMs: 50 })).toThrow(/no callback of this session was invoked within 50 ms/);
+    expect(session.session({ method: 'Shutdown' }).hr).toBe(HR.S_OK);
+    expect(end('foreign').hr).toBe(HR.MF_E_SHUTDOWN);
+    expect(session.release()).toEqual({ leak: false });
+    expect(bridge.call1({ op: 'stats' })).toMatchObject({ handles: [], lateComCalls: late });
+  });
+
   it('answers a health check within its timeout', () => {
     const health = bridge.ping(5_000);
     expect(health.ok).toBe(true);

@@ -47,6 +47,13 @@ describe('scenario topologies as the bridge builds them', () => {
     expect(nativeUnsupportedReason(load('examples/scenarios/609-rate-before-first-start-call-order.json'))).toMatch(/IMFRateSupport/);
     expect(nativeUnsupportedReason(load('examples/scenarios/101-ready-start.json'))).toBeUndefined();
   });
+
+  it('runs BeginGetEvent/EndGetEvent scenarios, except a pending result no event can have reached', () => {
+    for (const file of ['301-begingetevent-matrix-fresh.json', '304-shutdown-with-pending-subscription.json', '305-event-api-ready-and-started.json', '308-begingetevent-with-events-queued.json']) {
+      expect(nativeUnsupportedReason(load(`examples/scenarios/${file}`))).toBeUndefined();
+    }
+    expect(nativeUnsupportedReason(load('examples/scenarios/303-endgetevent-on-empty-queue.json'))).toMatch(/only handed out by Invoke/);
+  });
 });
 
 describe.skipIf(mfNativeUnavailable())('mf-native topologies (JS pipeline objects in real mf.dll under Wine)', () => {
@@ -115,6 +122,16 @@ describe.skipIf(mfNativeUnavailable())('mf-native topologies (JS pipeline object
     // The written scenario is a regression test: it passes on the model and fails on Wine.
     expect(mode!.replay).toEqual({ reference: true, adapter: false });
   }, 120_000);
+
+  it('verify with source events finds Wine 8.0 ignoring a source shut down from outside (spec §8) by itself', async () => {
+    const deadSource = (entry: { match: { action?: string; expected?: string } }) => entry.match.action === 'shutdownSource' || entry.match.expected === '[MESessionStarted(MF_E_INVALIDREQUEST)]';
+    const accepted = defaultNativeAccepted().filter((entry) => !deadSource(entry));
+    const [mode] = await runNativeVerify({ runs: 40, seed: 7, modes: ['async'], accepted, bridge });
+    const ce = mode!.result.counterexample;
+    expect(ce?.ordering.some((action) => 'platform' in action && action.platform === 'shutdownSource')).toBe(true);
+    expect(deadSource({ match: ce!.divergence })).toBe(true);
+    expect(mode!.replay).toEqual({ reference: true, adapter: false });
+  }, 180_000);
 
   it('verify with the Wine 8.0 list reports the topology divergences as known and finds nothing else', async () => {
     const [mode] = await runNativeVerify({ runs: 30, seed: 5, modes: ['async'], bridge });

@@ -25,6 +25,8 @@ export interface PipelineObservation {
   calls: string[];
   /** Exceptions inside JS COM methods. */
   errors: string[];
+  /** Names of the scenario callbacks the session invoked, in order (present once a BeginGetEvent named one). */
+  invocations?: string[];
 }
 
 /** The session can no longer be used: its bridge crashed, hung or was restarted. */
@@ -45,10 +47,12 @@ export interface NativeOutcome {
 export interface SettleOptions {
   /** How long to wait for the completion events of accepted commands (default 400 ms). */
   timeoutMs?: number;
-  /** How long to keep reading after the last completion, for events queued just behind it (default 3 ms; 40 ms once a topology with pipeline objects was set). */
+  /** How long no event may come before reading stops, once the completions are in: for events queued just behind them (default 3 ms; 40 ms once a topology with pipeline objects was set). */
   graceMs?: number;
 }
 
+/** MediaEventType MESessionEnded. */
+const SESSION_ENDED = 107;
 /** Settle grace once pipeline objects are in play (see {@link NativeSession.settle}). */
 const PIPELINE_GRACE_MS = 40;
 const COMPLETION_TYPES = new Set(Object.values(COMPLETION_EVENT_TYPES));
@@ -86,6 +90,8 @@ export class NativeSession {
   #shutdownHr: HResult | undefined;
   /** A topology with pipeline objects was set. */
   #hasPipeline = false;
+  /** Event types the next {@link settle} also waits for (an end of stream ends the presentation with MESessionEnded). */
+  #awaitTypes: number[] = [];
 
   constructor(bridge: NativeBridge, attributes: Record<string, unknown> = {}) {
     this.bridge = bridge;
@@ -156,7 +162,8 @@ export class NativeSession {
         return hr === HR.S_OK ? { hr, out: result.topology === null ? 'null' : method.flags & 1 ? 'current' : 'queued' } : { hr };
       case 'GetRate':
         return hr === HR.S_OK ? { hr, out: { thin: result.thin, rate: result.rate } } : { hr };
-      case 'GetEvent': {
+      case 'GetEvent':
+      case 'EndGetEvent': {
         if (!result.event) return { hr };
         const event = toMediaEvent(result.event as WireEvent);
         this.#record([event]);
@@ -173,6 +180,8 @@ export class NativeSession {
   pipeline(action: WirePipelineAction): void {
     if (this.#handle === undefined) throw new Error('the session was never created');
     this.#call({ op: 'pipeline', h: this.#handle, ...action });
+    // A running source's end of stream ends the presentation: the session reports MESessionEnded.
+    if (action.action === 'endOfStream' && this.state === 'started' && !this.#awaitTypes.includes(SESSION_ENDED)) this.#awaitTypes.push(SESSION_ENDED);
   }
 
   /** The session's JS pipeline objects; `drainCalls` empties the call record. */
@@ -197,19 +206,26 @@ export class NativeSession {
     // With pipeline objects, events follow a completion by milliseconds (TopologyStatus, CapabilitiesChanged
     // come from the JS source's threads): a longer grace keeps them with the action that caused them.
     const graceMs = options.graceMs ?? (this.#hasPipeline ? PIPELINE_GRACE_MS : 3);
-    const result = this.#call({ op: 'settle', h: this.#handle, completions: this.outstanding, timeoutMs: options.timeoutMs ?? 400, graceMs });
+    const awaitTypes = this.#awaitTypes;
+    this.#awaitTypes = [];
+    const result = this.#call({ op: 'settle', h: this.#handle, completions: this.outstanding, awaitTypes, timeoutMs: options.timeoutMs ?? 400, graceMs });
     const events = ((result.events as WireEvent[] | undefined) ?? []).map(toMediaEvent);
     this.#record(events);
     return events;
   }
 
-  /** Reads events until one of `type` (any type when undefined) arrives or `timeoutMs` passes; returns every event read. */
-  waitFor(type: number | undefined, timeoutMs: number): { events: MediaEvent[]; found: boolean } {
+  /**
+   * Reads events until one of `type` (any type when undefined) arrives or `timeoutMs` passes; returns
+   * every event read, and `readHr`, GetEvent's failure that ended the wait early (MF_E_SHUTDOWN,
+   * MF_E_MULTIPLE_SUBSCRIBERS while a BeginGetEvent is pending), if any.
+   */
+  waitFor(type: number | undefined, timeoutMs: number): { events: MediaEvent[]; found: boolean; readHr?: HResult } {
     if (this.#handle === undefined || this.released) return { events: [], found: false };
     const result = this.#call({ op: 'waitEvent', h: this.#handle, type: type ?? -1, timeoutMs }, timeoutMs + 10_000);
     const events = ((result.events as WireEvent[] | undefined) ?? []).map(toMediaEvent);
     this.#record(events);
-    return { events, found: result.found === true };
+    const readHr = typeof result.readHr === 'number' ? result.readHr >>> 0 : undefined;
+    return { events, found: result.found === true, ...(readHr !== undefined && readHr !== HR.MF_E_NO_EVENTS_AVAILABLE ? { readHr } : {}) };
   }
 
   /** Calls a method of the session's clock (kept by {@link keepClock}) or of `clock`. */

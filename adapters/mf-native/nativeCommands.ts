@@ -114,6 +114,17 @@ export interface NativeVerifyOptions {
   out?: string;
   /** Depth of the model table the frontier orderings come from (default 6). */
   depth?: number;
+  /**
+   * Whether orderings include the outside world's source events, external source shutdown and end of
+   * stream, on the JS sources (default true: the bridge makes a source on first mention, as the mock does).
+   */
+  sourceEvents?: boolean;
+  /**
+   * How many times a mode is run again after the bridge process crashed under it (default 2). Wine 8.0's
+   * mf.dll now and then faults on one of its own threads (see docs/platform-divergences.md); the crash is
+   * reported in {@link NativeVerifyMode.bridgeCrashes}, and the mode is rerun on a fresh bridge process.
+   */
+  crashRetries?: number;
   bridge?: NativeBridge;
 }
 
@@ -123,22 +134,40 @@ export interface NativeVerifyMode {
   scenario?: string;
   /** The counterexample scenario replayed: passes on the model, fails on mf-native. */
   replay?: { reference: boolean; adapter: boolean };
+  /** Bridge crashes the mode was rerun after (the first line of each crash's message). */
+  bridgeCrashes: string[];
+}
+
+/** Whether `error` is a run aborted by the bridge process dying (not a divergence, not an adapter bug). */
+function isBridgeCrash(error: unknown): boolean {
+  return error instanceof Error && /NativeSessionFailed: the bridge (failed|process this session lived in is gone)/.test(error.message);
 }
 
 /**
- * The differential run on the real mf.dll: frontier orderings of the model (without source events,
- * which need pipeline objects), then random ones, against the settled model.
+ * The differential run on the real mf.dll: frontier orderings of the model (with the outside
+ * world's source events unless `sourceEvents` is false), then random ones, against the settled model.
  */
 export async function runNativeVerify(options: NativeVerifyOptions): Promise<NativeVerifyMode[]> {
   const bridge = options.bridge ?? startNativeBridge();
   const accepted = options.accepted ?? defaultNativeAccepted();
-  const examples = frontierOrderings({ depth: options.depth ?? 6, sourceEvents: false });
+  const sourceEvents = options.sourceEvents ?? true;
+  const examples = frontierOrderings({ depth: options.depth ?? 6, sourceEvents });
   const reports: NativeVerifyMode[] = [];
   try {
     for (const mode of options.modes) {
       const sut = nativeSut(bridge);
-      const result = await runConformance({ sut, reference: settledModelSut(NATIVE_PLATFORM), runs: options.runs, seed: options.seed, mode, accepted, sourceEvents: false, replayAttempts: 3, examples: mode === 'async' ? examples : [] });
-      const report: NativeVerifyMode = { result };
+      const bridgeCrashes: string[] = [];
+      let result: ConformanceResult | undefined;
+      while (!result) {
+        try {
+          result = await runConformance({ sut, reference: settledModelSut(NATIVE_PLATFORM), runs: options.runs, seed: options.seed, mode, accepted, sourceEvents, replayAttempts: 3, examples: mode === 'async' ? examples : [] });
+        } catch (error) {
+          // The next call starts a new bridge process (NativeBridge restarts a dead one).
+          if (!isBridgeCrash(error) || bridgeCrashes.length >= (options.crashRetries ?? 2)) throw error;
+          bridgeCrashes.push((error as Error).message.split('\n')[0]!);
+        }
+      }
+      const report: NativeVerifyMode = { result, bridgeCrashes };
       if (result.counterexample) {
         // The reference is settled after each step, so the scenario's waits leave the pipeline time to answer.
         const origin = { sut: sut.name, seed: options.seed, mode, platform: NATIVE_PLATFORM, waitMs: 1000 };
@@ -157,7 +186,8 @@ export async function runNativeVerify(options: NativeVerifyOptions): Promise<Nat
 /** The text summary of a native verify run. */
 export function formatNativeVerify(reports: readonly NativeVerifyMode[], seed: number, runs: number): string {
   const lines = [`mfchart verify: mf-native (real mf.dll) against the model settled after each step, seed ${seed}`];
-  for (const { result, scenario, replay } of reports) {
+  for (const { result, scenario, replay, bridgeCrashes } of reports) {
+    for (const crash of bridgeCrashes) lines.push(`  ${result.mode.padEnd(9)} rerun after a bridge crash: ${crash}`);
     const head = `  ${result.mode.padEnd(9)} ${result.orderings} orderings (${result.actions} actions), ${(result.durationMs / 1000).toFixed(2)} s`;
     const ce = result.counterexample;
     if (!ce) lines.push(`${head}: no divergence`);

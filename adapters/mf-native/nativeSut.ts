@@ -9,6 +9,7 @@ import type { SessionUnderTest, SutFactory } from '../../verify/sut/SessionUnder
 import { DEFAULT_PLATFORM } from '../../verify/sut/modelSut.js';
 import type { MockPlatformSpec } from '../mock/createMockPlatform.js';
 import { createNativeSession, type SettleOptions } from './createNativeSession.js';
+import { toWireSourceKnobs } from './wireTopology.js';
 
 /**
  * The verifier's platform with what the JS pipeline objects really offer: {@link DEFAULT_PLATFORM}'s
@@ -47,7 +48,8 @@ export function nativeSut(bridge: NativeBridge, options: NativeSutOptions = {}):
         platform(action) {
           // Real time passes on its own; settling after each step already waited for the work due.
           if (action.platform === 'advanceClock') return;
-          session.pipeline({ action: action.platform, source: action.source });
+          // A source no topology named yet exists on the mock too: the bridge makes it with the same knobs.
+          session.pipeline({ action: action.platform, source: action.source, knobs: toWireSourceKnobs(NATIVE_PLATFORM.sources?.[action.source]) });
         },
         readEvents: () => session.settle(options),
         dispose: () => session.dispose(),

@@ -62,11 +62,15 @@ export interface WireTopology {
   missing?: ('MF_TOPONODE_SOURCE' | 'MF_TOPONODE_PRESENTATION_DESCRIPTOR' | 'MF_TOPONODE_STREAM_DESCRIPTOR')[];
 }
 
-/** What the outside world does to a session's pipeline objects (scenario `platform` steps). */
-export type WirePipelineAction =
+/**
+ * What the outside world does to a session's pipeline objects (scenario `platform` steps). A source
+ * no topology named yet is made first, with `knobs` (as the mock platform makes it on first mention).
+ */
+export type WirePipelineAction = (
   | { action: 'shutdownSource'; source: string }
   | { action: 'endOfStream'; source: string }
-  | { action: 'configure'; source: string; set: WireSourceKnobs };
+  | { action: 'configure'; source: string; set: WireSourceKnobs }
+) & { knobs?: WireSourceKnobs };
 
 /** IMFMediaSession (+ IMFMediaEventGenerator, + IMFRateControl through MFGetService) methods. */
 export type SessionMethod =
@@ -82,7 +86,16 @@ export type SessionMethod =
   | { method: 'GetSessionCapabilities'; nullPointer?: boolean }
   | { method: 'GetFullTopology'; flags: number; topoId: number }
   | { method: 'GetEvent'; flags: number }
-  | { method: 'BeginGetEvent'; callback: null }
+  /**
+   * `callback`: a scenario's callback name (a JS IMFAsyncCallback the bridge makes on first mention,
+   * per session) or null; `state`: a state object's name (a JS IUnknown) or null.
+   */
+  | { method: 'BeginGetEvent'; callback: string | null; state?: string | null }
+  /**
+   * `pending`: the IMFAsyncResult the session handed to the latest Invoke (waiting up to `waitMs`
+   * for that Invoke); `foreign`: one from MFCreateAsyncResult. The reply carries `event` on success.
+   */
+  | { method: 'EndGetEvent'; result: 'pending' | 'foreign'; waitMs?: number }
   | { method: 'QueueEvent'; type: number; status: number }
   | { method: 'SetRate'; thin: boolean; rate: number }
   | { method: 'GetRate' }
@@ -118,8 +131,11 @@ export type WireCall =
   | ({ op: 'pipeline'; h: Handle } & WirePipelineAction)
   /** The pipeline objects of session `h` (shutdown flags, sample counts) and the calls recorded since the last `observe` with `drainCalls`. */
   | { op: 'observe'; h: Handle; drainCalls?: boolean }
-  /** Polls GetEvent(NO_WAIT) until `completions` completion events arrived (or `timeoutMs`), then for `graceMs` more. */
-  | { op: 'settle'; h: Handle; completions: number; timeoutMs: number; graceMs: number }
+  /**
+   * Polls GetEvent(NO_WAIT) until `completions` completion events and one event of each type in
+   * `awaitTypes` arrived (or `timeoutMs`), then until no event came for `graceMs`.
+   */
+  | { op: 'settle'; h: Handle; completions: number; awaitTypes?: number[]; timeoutMs: number; graceMs: number }
   /** Polls GetEvent(NO_WAIT) until an event of `type` (any type when negative) arrives (every event read is returned) or `timeoutMs`. */
   | { op: 'waitEvent'; h: Handle; type: number; timeoutMs: number }
   /** The handles still held, and call counters. */

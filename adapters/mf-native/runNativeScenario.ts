@@ -1,9 +1,10 @@
 /**
  * Plays scenario files on the real mf.dll through the bridge: `mfchart run --adapter mf-native`.
- * Only scenarios without pipeline objects can run (no topology, no simulated time, no mock
- * observations, no BeginGetEvent callback): {@link nativeUnsupportedReason} says why another one is
- * skipped. `wait` steps poll GetEvent(NO_WAIT) in the bridge on real time; a `timeoutMs` below
- * {@link MIN_WAIT_MS} is raised to it, since real completions take milliseconds, not zero.
+ * Scenarios run with JS pipeline objects for their topologies and JS IMFAsyncCallback objects for
+ * their BeginGetEvent callbacks (EndGetEvent("pending") passes the result the session handed to the
+ * latest Invoke); {@link nativeUnsupportedReason} says why another one is skipped. `wait` steps
+ * poll GetEvent(NO_WAIT) in the bridge on real time; a `timeoutMs` below {@link MIN_WAIT_MS} is
+ * raised to it, since real completions take milliseconds, not zero.
  * @module
  */
 import { HR, formatHr, type HResult } from '../../machines/hresult.js';
@@ -27,6 +28,11 @@ export const SAMPLES_WAIT_MS = 2000;
 export const MIN_WAIT_MS = 1000;
 /** How long a wait expecting TIMEOUT watches on a real platform. */
 export const TIMEOUT_WAIT_MS = 150;
+/** How long EndGetEvent("pending") waits, on real time, for the Invoke that hands the result out. */
+export const INVOKE_WAIT_MS = 2000;
+
+/** Calls after which the session may have an event queued (its own completions, or the one QueueEvent adds). */
+const EVENT_QUEUEING_CALLS = new Set(['QueueEvent', 'SetTopology', 'ClearTopologies', 'Start', 'Pause', 'Stop', 'Close', 'SetRate']);
 
 /**
  * Why a scenario cannot run on mf-native, or undefined when it can. Topologies run when the JS
@@ -35,7 +41,9 @@ export const TIMEOUT_WAIT_MS = 150;
  */
 export function nativeUnsupportedReason(scenario: Scenario): string | undefined {
   const hasTopology = scenario.steps.some((step) => step.kind === 'call' && step.method === 'SetTopology' && step.args.topology);
+  let mayHaveQueued = false;
   for (const step of scenario.steps) {
+    if ((step.kind === 'call' && EVENT_QUEUEING_CALLS.has(step.method)) || step.kind === 'platform') mayHaveQueued = true;
     if (hasTopology && step.kind === 'call' && (step.method === 'SetRate' || step.method === 'GetRate')) return 'needs rate support on the source (the JS source has no IMFRateSupport, so the session answers SetRate with E_NOINTERFACE)';
     if (step.kind === 'observe' && step.what === 'state' && step.expect === 'closing') return 'observes the transitional state closing (real completions cannot be held back; the state is inferred from completion events)';
     if (step.kind === 'call') {
@@ -43,7 +51,8 @@ export function nativeUnsupportedReason(scenario: Scenario): string | undefined 
         const reason = topologyUnsupportedReason(step.args.topology as TopologySpec, scenario.platform);
         if (reason) return `needs ${reason}`;
       }
-      if ((step.method === 'BeginGetEvent' && step.args.callback !== null) || step.method === 'EndGetEvent') return 'needs a JS IMFAsyncCallback for BeginGetEvent, which the bridge does not have yet';
+      // The pending result reaches an application only through Invoke, which needs an event in the queue.
+      if (step.method === 'EndGetEvent' && step.args.result !== 'foreign' && !mayHaveQueued) return 'passes the pending result of a subscription no event can have reached (on a real platform the result is only handed out by Invoke)';
     }
     if (step.kind === 'platform') {
       if (step.action === 'advanceClock') return 'needs simulated time (advanceClock)';
@@ -174,7 +183,9 @@ class NativeScenarioRun {
     const session = this.#requireSession();
     if (step.method === 'GetEvent' && !(a.flags as string[] | undefined)?.includes('NO_WAIT')) {
       // GetEvent(0) blocks until an event comes; the bridge waits for it (5 s at most) without blocking.
-      const { events, found } = session.waitFor(undefined, 5000);
+      const { events, found, readHr } = session.waitFor(undefined, 5000);
+      // MF_E_SHUTDOWN, MF_E_MULTIPLE_SUBSCRIBERS: GetEvent answers at once instead of blocking.
+      if (!found && readHr !== undefined) return { hr: readHr };
       if (!found) throw new Error('GetEvent blocked: no event arrived within 5000 ms');
       return { hr: HR.S_OK, out: events[events.length - 1] };
     }
@@ -232,7 +243,10 @@ class NativeScenarioRun {
     if (step.attributes) expected.attributes = step.attributes;
     const expectsTimeout = step.status?.timeout === true;
     const timeoutMs = expectsTimeout ? Math.max(step.timeoutMs, TIMEOUT_WAIT_MS) : Math.max(step.timeoutMs, MIN_WAIT_MS);
-    const { events, found } = session.waitFor(step.type, timeoutMs);
+    const { events, found, readHr } = session.waitFor(step.type, timeoutMs);
+    if (!found && readHr === HR.MF_E_MULTIPLE_SUBSCRIBERS) {
+      return { ...base, pass: false, expected, actual: 'not run', message: "the scenario's own BeginGetEvent is pending (GetEvent answers MF_E_MULTIPLE_SUBSCRIBERS), so the runner cannot read events to wait" };
+    }
     const event: MediaEvent | undefined = found ? events[events.length - 1] : undefined;
     if (!event) {
       return { ...base, pass: expectsTimeout, expected, actual: 'TIMEOUT', ...(expectsTimeout ? {} : { message: `no ${step.event} arrived within ${timeoutMs} ms` }) };
@@ -253,9 +267,11 @@ class NativeScenarioRun {
   #platformStep(step: PlatformStep): StepResult {
     const session = this.#requireSession();
     const source = step.source!;
-    if (step.action === 'shutdownSource') session.pipeline({ action: 'shutdownSource', source });
-    else if (step.action === 'endOfStream') session.pipeline({ action: 'endOfStream', source });
-    else if (step.action === 'configure') session.pipeline({ action: 'configure', source, set: toWireSourceKnobs(step.set as Record<string, never>) });
+    // A source no topology named yet is made with the scenario's knobs, as the mock makes it on first mention.
+    const knobs = toWireSourceKnobs(this.#platform.sources?.[source]);
+    if (step.action === 'shutdownSource') session.pipeline({ action: 'shutdownSource', source, knobs });
+    else if (step.action === 'endOfStream') session.pipeline({ action: 'endOfStream', source, knobs });
+    else if (step.action === 'configure') session.pipeline({ action: 'configure', source, set: toWireSourceKnobs(step.set as Record<string, never>), knobs });
     else throw new Error(`platform ${step.action} needs the mock platform`);
     return { index: step.index, step: describe(step), pass: true, expected: null, actual: 'done' };
   }
@@ -341,7 +357,10 @@ function toSessionMethod(step: CallStep, platform: MockPlatformSpec): SessionMet
     case 'GetEvent':
       return { method: 'GetEvent', flags: 1 };
     case 'BeginGetEvent':
-      return { method: 'BeginGetEvent', callback: null };
+      // As the model's runner: an absent callback is the scenario's default one.
+      return { method: 'BeginGetEvent', callback: a.callback === undefined ? 'callback' : (a.callback as string | null), state: (a.state as string | null | undefined) ?? null };
+    case 'EndGetEvent':
+      return { method: 'EndGetEvent', result: a.result === 'foreign' ? 'foreign' : 'pending', waitMs: INVOKE_WAIT_MS };
     case 'QueueEvent': {
       const status: HResult = a.status === undefined ? HR.S_OK : parseStatus(a.status as string)!;
       return { method: 'QueueEvent', type: eventType(a.type as string)!, status };

@@ -1,6 +1,7 @@
 /**
  * The reference a real platform is compared with: our session on the mock platform, except that
- * after every action it lets simulated time run until no command is pending. A real mf.dll
+ * after every action it lets simulated time run until no command is pending and no platform work is
+ * scheduled. A real mf.dll
  * completes commands on its own threads within milliseconds and cannot be held mid-command, so the
  * mf-native SUT also reads events only once every accepted command has completed; both sides are
  * then compared at the same points.
@@ -41,7 +42,9 @@ function settledSession(platformSpec: MockPlatformSpec): SessionUnderTest {
     },
     readEvents() {
       platform.adapter.settle();
-      for (let step = 0; step < MAX_STEPS && session.state !== 'shutdown' && session.context.commands.length > 0; step++) platform.clock.advanceBy(STEP_HNS);
+      // Pending commands, and platform work already under way (an end of stream the sinks still have
+      // to render): the real platform finishes both on its own within milliseconds.
+      for (let step = 0; step < MAX_STEPS && session.state !== 'shutdown' && (session.context.commands.length > 0 || platform.clock.nextDue() !== undefined); step++) platform.clock.advanceBy(STEP_HNS);
       const events: MediaEvent[] = [];
       while (events.length < MAX_EVENTS_PER_READ) {
         const { hr, out } = session.call({ ...GET_EVENT_NO_WAIT });

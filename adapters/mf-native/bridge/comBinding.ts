@@ -116,6 +116,8 @@ export interface ComBinding {
   MFCreateMediaSession(config: ComPtr | null, out: unknown[]): number;
   MFCreatePresentationClock(out: unknown[]): number;
   MFCreateSystemTimeSource(out: unknown[]): number;
+  /** MFCreateAsyncResult(NULL, callback, state, &result): an IMFAsyncResult no event queue made (EndGetEvent's "foreign" result). */
+  MFCreateAsyncResult(callback: ComPtr | null, state: ComPtr | null, out: unknown[]): number;
   MFGetService(object: ComPtr, service: Buffer, iid: Buffer, out: unknown[]): number;
   PropVariantClear(pv: Buffer): number;
   /**
@@ -142,6 +144,7 @@ export function createComBinding(koffi: KoffiApi): ComBinding {
     MFShutdown: mfplat.func('long __stdcall MFShutdown()'),
     MFCreateAttributes: mfplat.func('long __stdcall MFCreateAttributes(_Out_ void **attributes, uint32_t size)'),
     MFCreateSystemTimeSource: mfplat.func('long __stdcall MFCreateSystemTimeSource(_Out_ void **source)'),
+    MFCreateAsyncResult: mfplat.func('long __stdcall MFCreateAsyncResult(void *object, void *callback, void *state, _Out_ void **result)'),
     MFCreateMediaSession: mf.func('long __stdcall MFCreateMediaSession(void *config, _Out_ void **session)'),
     MFCreatePresentationClock: mf.func('long __stdcall MFCreatePresentationClock(_Out_ void **clock)'),
     MFGetService: mf.func('long __stdcall MFGetService(void *object, void *service, void *riid, _Out_ void **out)'),
@@ -166,6 +169,7 @@ export function createComBinding(koffi: KoffiApi): ComBinding {
     MFCreateMediaSession: (config, out) => hr(fn.MFCreateMediaSession(config, out)),
     MFCreatePresentationClock: (out) => hr(fn.MFCreatePresentationClock(out)),
     MFCreateSystemTimeSource: (out) => hr(fn.MFCreateSystemTimeSource(out)),
+    MFCreateAsyncResult: (callback, state, out) => hr(fn.MFCreateAsyncResult(null, callback, state, out)),
     MFGetService: (object, service, iid, out) => hr(fn.MFGetService(object, service, iid, out)),
     PropVariantClear: (pv) => hr(fn.PropVariantClear(pv)),
     invoke(object, index, parameters, ...args) {

@@ -10,6 +10,7 @@ import { COMPLETION_EVENT_TYPES } from '../protocol.js';
 import { EVENT_ATTRIBUTES, GUIDS, PROPVARIANT_SIZE, SESSION_ATTRIBUTES, VARTYPE, VT, guid, type ComBinding, type ComPtr } from './comBinding.js';
 import type { MfRuntime } from '../pipeline/createMfRuntime.js';
 import { SessionPipeline } from './sessionPipeline.js';
+import { SessionSubscriptions } from './sessionSubscriptions.js';
 import { lateComCalls } from '../com/createComObject.js';
 
 const S_OK = 0;
@@ -32,6 +33,8 @@ interface HeldObject {
    * holding the session's lock, so a synchronous call from the JS thread would deadlock.
    */
   pipeline?: SessionPipeline;
+  /** The scenario's BeginGetEvent callbacks and states, once a BeginGetEvent named a callback. */
+  subscriptions?: SessionSubscriptions;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -111,16 +114,21 @@ export class MfBridge {
         this.#get(call.h, 'timeSource');
         return { hr: S_OK, refs: await this.#release(call.h) };
       case 'pipeline': {
-        const pipeline = this.#get(call.h, 'session').pipeline;
-        if (!pipeline) throw new Error(`session ${call.h} has no pipeline objects (no topology named a source yet)`);
-        return pipeline.act(call);
+        const session = this.#get(call.h, 'session');
+        if (!session.pipeline && !call.knobs) throw new Error(`session ${call.h} has no pipeline objects (no topology named a source yet)`);
+        if (!this.#rt) throw new Error('this bridge has no pipeline runtime');
+        session.pipeline ??= new SessionPipeline(this.#rt);
+        this.#asyncCalls = true;
+        return session.pipeline.act(call);
       }
       case 'observe': {
-        const pipeline = this.#get(call.h, 'session').pipeline;
-        return pipeline ? pipeline.observe(call.drainCalls === true) : { hr: S_OK, sources: {}, sinks: {}, calls: [], errors: [] };
+        const session = this.#get(call.h, 'session');
+        const seen = session.pipeline ? session.pipeline.observe(call.drainCalls === true) : { hr: S_OK, sources: {}, sinks: {}, calls: [], errors: [] };
+        const subscriptions = session.subscriptions;
+        return subscriptions ? { ...seen, errors: [...(seen.errors as string[]), ...subscriptions.errors], invocations: subscriptions.invocations } : seen;
       }
       case 'settle':
-        return this.#settle(this.#get(call.h, 'session'), call.completions, call.timeoutMs, call.graceMs);
+        return this.#settle(this.#get(call.h, 'session'), call.completions, call.awaitTypes ?? [], call.timeoutMs, call.graceMs);
       case 'waitEvent':
         return this.#waitEvent(this.#get(call.h, 'session'), call.type, call.timeoutMs);
       case 'stats':
@@ -151,6 +159,7 @@ export class MfBridge {
     if (object.rateControl) await this.#invoke(object, object.rateControl, VT.IUnknown.Release, '(void *self)');
     const refs = await this.#invoke(object, object.ptr, VT.IUnknown.Release, '(void *self)');
     object.pipeline?.release();
+    object.subscriptions?.release();
     return refs;
   }
 
@@ -263,9 +272,28 @@ export class MfBridge {
         const { hr, event } = await this.#getEvent(object);
         return event ? { hr, event } : { hr };
       }
-      case 'BeginGetEvent':
-        // Only the NULL-callback argument check is reachable without a JS IMFAsyncCallback.
-        return { hr: await this.#invoke(object, p, M.BeginGetEvent, '(void *self, void *callback, void *state)', null, null) };
+      case 'BeginGetEvent': {
+        const subscriptions = this.#subscriptions(object);
+        const callback = call.callback === null ? null : subscriptions.callback(call.callback);
+        const invokedBefore = subscriptions.invocations.length;
+        const hr = await this.#invoke(object, p, M.BeginGetEvent, '(void *self, void *callback, void *state)', callback, subscriptions.state(call.state));
+        subscriptions.begun(hr, invokedBefore);
+        return { hr };
+      }
+      case 'EndGetEvent': {
+        const subscriptions = this.#subscriptions(object);
+        const result = call.result === 'foreign' ? subscriptions.foreignResult((callback, out) => this.#com.MFCreateAsyncResult(callback, null, out)) : await subscriptions.pendingResult(call.waitMs ?? 0);
+        if (result === undefined) return { error: `EndGetEvent("pending"): no callback of this session was invoked within ${call.waitMs ?? 0} ms, so there is no pending result to pass (an application only receives it through Invoke)` };
+        const out: unknown[] = [null];
+        const hr = await this.#invoke(object, p, M.EndGetEvent, '(void *self, void *result, _Out_ void **event)', result, out);
+        const pointer = outPointer(out);
+        if (!pointer) return { hr };
+        try {
+          return { hr, event: this.#readEvent(pointer) };
+        } finally {
+          this.#com.invoke(pointer, VT.IUnknown.Release, '(void *self)');
+        }
+      }
       case 'QueueEvent':
         return { hr: await this.#invoke(object, p, M.QueueEvent, '(void *self, uint32_t type, void *extendedType, int32_t status, void *value)', call.type, GUIDS.GUID_NULL, call.status | 0, null) };
       case 'SetRate': {
@@ -288,6 +316,17 @@ export class MfBridge {
         return { hr: S_OK, refs: await this.#release(h), shutdown };
       }
     }
+  }
+
+  /**
+   * The session's subscriptions. Made on first use; from then on the bridge calls on worker threads,
+   * since Invoke needs the JS thread while a Media Foundation thread waits for it.
+   */
+  #subscriptions(object: HeldObject): SessionSubscriptions {
+    if (!this.#rt) throw new Error('this bridge has no runtime for JS COM objects: BeginGetEvent with a callback is not available');
+    this.#asyncCalls = true;
+    object.subscriptions ??= new SessionSubscriptions(this.#rt);
+    return object.subscriptions;
   }
 
   /**
@@ -344,21 +383,27 @@ export class MfBridge {
     return wire;
   }
 
-  /** Reads events until `completions` completion events came (or the timeout), then for `graceMs` more. */
-  async #settle(object: HeldObject, completions: number, timeoutMs: number, graceMs: number): Promise<WireResult> {
+  /** Reads events until `completions` completion events and one of each `awaitTypes` came (or the timeout), then until no event came for `graceMs`. */
+  async #settle(object: HeldObject, completions: number, awaitTypes: readonly number[], timeoutMs: number, graceMs: number): Promise<WireResult> {
     const events: WireEvent[] = [];
     let seen = 0;
+    const awaited = new Set(awaitTypes);
+    const done = () => seen >= completions && awaited.size === 0;
     const deadline = Date.now() + timeoutMs;
-    let graceEnd = completions <= 0 ? Date.now() + graceMs : Infinity;
+    let graceEnd = done() ? Date.now() + graceMs : Infinity;
     for (;;) {
       const { hr, event } = await this.#getEvent(object);
       if (event) {
         events.push(event);
-        if (COMPLETIONS.has(event.type) && ++seen >= completions && graceEnd === Infinity) graceEnd = Date.now() + graceMs;
+        if (COMPLETIONS.has(event.type)) seen++;
+        awaited.delete(event.type);
+        // The grace is a quiet period: follow-up events of a completion (TopologyStatus and
+        // CapabilitiesChanged after TopologySet) come one after another, later on a loaded machine.
+        if (done()) graceEnd = Date.now() + graceMs;
         continue;
       }
       // MF_E_SHUTDOWN and the like: nothing more will come.
-      if (hr !== 0xc00d3e80) return { hr: S_OK, events, timedOut: seen < completions, readHr: hr };
+      if (hr !== 0xc00d3e80) return { hr: S_OK, events, timedOut: !done(), readHr: hr };
       const now = Date.now();
       if (now >= graceEnd) return { hr: S_OK, events, timedOut: false };
       if (now >= deadline) return { hr: S_OK, events, timedOut: true };

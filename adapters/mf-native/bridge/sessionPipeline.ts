@@ -52,8 +52,11 @@ export class SessionPipeline {
 
   /** A scenario platform step. */
   act(action: WirePipelineAction): WireResult {
-    const source = this.#sources.get(action.source);
-    if (!source) throw new Error(`no source "${action.source}" in this session's topologies yet`);
+    let source = this.#sources.get(action.source);
+    if (!source) {
+      if (!action.knobs) throw new Error(`no source "${action.source}" in this session's topologies yet (pass its knobs to make it)`);
+      source = this.#source(action.source, action.knobs);
+    }
     switch (action.action) {
       case 'shutdownSource':
         source.shutdownSource();

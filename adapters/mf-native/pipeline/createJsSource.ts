@@ -257,7 +257,8 @@ export function createJsSource(rt: MfRuntime, options: JsSourceOptions = {}): Js
   }
 
   function endOfStream() {
-    if (shutdown || state === 'stopped' || ended) return;
+    // As on the mock platform: only a running source can end its stream.
+    if (shutdown || state !== 'started' || ended) return;
     // Answered on the next RequestSample: Wine's session places the end-of-segment marker on the sink
     // only while a sample request is outstanding, so the end must answer a request, as real sources do.
     endRequested = true;
