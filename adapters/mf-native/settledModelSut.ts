@@ -7,19 +7,16 @@
  * then compared at the same points.
  * @module
  */
-import { HR } from '../../machines/hresult.js';
-import type { MediaEvent } from '../../machines/types.js';
 import { createSession } from '../../actors/createSession.js';
 import { createMockPlatform, type MockPlatformSpec } from '../../adapters/mock/createMockPlatform.js';
 import type { SessionUnderTest, SutFactory } from '../../verify/sut/SessionUnderTest.js';
-import { DEFAULT_PLATFORM } from '../../verify/sut/modelSut.js';
-import { GET_EVENT_NO_WAIT, toSessionCall } from '../../verify/sut/sutActions.js';
+import { DEFAULT_PLATFORM, drainEvents, shutdownAndRelease } from '../../verify/sut/modelSut.js';
+import { toSessionCall } from '../../verify/sut/sutActions.js';
 
 /** One mock pipeline step (1 ms): the unit time advances by while commands are pending. */
 const STEP_HNS = 10_000;
 /** Bounds the settling, so a model bug cannot hang the verifier. */
 const MAX_STEPS = 10_000;
-const MAX_EVENTS_PER_READ = 1000;
 
 function settledSession(platformSpec: MockPlatformSpec): SessionUnderTest {
   const platform = createMockPlatform(platformSpec);
@@ -45,18 +42,10 @@ function settledSession(platformSpec: MockPlatformSpec): SessionUnderTest {
       // Pending commands, and platform work already under way (an end of stream the sinks still have
       // to render): the real platform finishes both on its own within milliseconds.
       for (let step = 0; step < MAX_STEPS && session.state !== 'shutdown' && (session.context.commands.length > 0 || platform.clock.nextDue() !== undefined); step++) platform.clock.advanceBy(STEP_HNS);
-      const events: MediaEvent[] = [];
-      while (events.length < MAX_EVENTS_PER_READ) {
-        const { hr, out } = session.call({ ...GET_EVENT_NO_WAIT });
-        if (hr !== HR.S_OK || !out) break;
-        events.push(out as MediaEvent);
-      }
-      return events;
+      return drainEvents(session);
     },
     dispose() {
-      if (session.released) return;
-      if (session.state !== 'shutdown') session.Shutdown();
-      session.Release();
+      shutdownAndRelease(session);
     },
   };
 }

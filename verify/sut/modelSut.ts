@@ -55,21 +55,30 @@ function mockSessionUnderTest(name: string, platformSpec: MockPlatformSpec, make
     },
     readEvents() {
       platform.adapter.settle();
-      const events: MediaEvent[] = [];
-      // Bounded, so a SUT that never runs dry (a fault) cannot hang the verifier.
-      while (events.length < MAX_EVENTS_PER_READ) {
-        const { hr, out } = session.call({ ...GET_EVENT_NO_WAIT });
-        if (hr !== HR.S_OK || !out) break;
-        events.push(out as MediaEvent);
-      }
-      return events;
+      return drainEvents(session);
     },
     dispose() {
-      if (session.released) return;
-      if (session.state !== 'shutdown') session.Shutdown();
-      session.Release();
+      shutdownAndRelease(session);
     },
   };
+}
+
+/** Reads every queued event with GetEvent(NO_WAIT); bounded, so a SUT that never runs dry (a fault) cannot hang the verifier. */
+export function drainEvents(session: MediaSessionHandle): MediaEvent[] {
+  const events: MediaEvent[] = [];
+  while (events.length < MAX_EVENTS_PER_READ) {
+    const { hr, out } = session.call({ ...GET_EVENT_NO_WAIT });
+    if (hr !== HR.S_OK || !out) break;
+    events.push(out as MediaEvent);
+  }
+  return events;
+}
+
+/** Ends a model session as an application should: Shutdown (unless already shut down), then Release. */
+export function shutdownAndRelease(session: MediaSessionHandle): void {
+  if (session.released) return;
+  if (session.state !== 'shutdown') session.Shutdown();
+  session.Release();
 }
 
 /** Our session on the mock platform: the reference every SUT is compared with. */
