@@ -7,7 +7,7 @@
  *
  * The padding helpers (adapters/wmf-push/asfPacket.ts) are checked first on packets built here.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,6 +17,7 @@ import { readAsf, type AsfFile } from '../adapters/wmf-push/asfReader.js';
 import { readPacketInfo, restorePadding, stripPadding } from '../adapters/wmf-push/asfPacket.js';
 import { createPushClient } from '../adapters/wmf-push/createPushClient.js';
 import { createPushServer, type PushServer } from '../adapters/wmf-push/createPushServer.js';
+import { runPush, startServePush } from './pushCli.js';
 import { FFMPEG, FFPROBE, missingPrograms } from './systemPackage.js';
 
 /**
@@ -207,38 +208,18 @@ describe.skipIf(missing)('an ffmpeg-made WMV pushed end to end, checked with ffp
 
   it('mfchart push → mfchart serve-push: exit 0, the same counts printed on both ends, ffprobe accepts the file', async () => {
     const out = path.join(dir, 'cli-out');
-    const serve = spawn(process.execPath, ['dist/cli/mfchart.js', 'serve-push', '--host', '127.0.0.1', '--port', '0', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const serve = await startServePush(out);
     cleanups.push(() => {
-      serve.kill();
+      serve.process.kill();
     });
-    let serveOut = '';
-    const url = await new Promise<string>((resolve, reject) => {
-      serve.stdout.on('data', (chunk: Buffer) => {
-        serveOut += chunk.toString();
-        const m = /listening on (http:\/\/\S+)/.exec(serveOut);
-        if (m) resolve(m[1]!);
-      });
-      serve.once('exit', (code) => reject(new Error(`serve-push exited with ${code}: ${serveOut}`)));
-    });
-    const push = spawn(process.execPath, ['dist/cli/mfchart.js', 'push', wmv, `${url}/cli`], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let pushOut = '';
-    push.stdout.on('data', (chunk: Buffer) => (pushOut += chunk.toString()));
-    push.stderr.on('data', (chunk: Buffer) => (pushOut += chunk.toString()));
-    const code = await new Promise<number | null>((resolve) => push.once('exit', resolve));
+    const { code, output: pushOut } = await runPush([wmv, `${serve.url}/cli`]);
     expect(code, pushOut).toBe(0);
     const n = source.packets.length;
     expect(pushOut).toMatch(new RegExp(`units: ${n} handed, ${n} acknowledged, 0 failed`));
     const bytes = /bytes: (\d+) data, (\d+) body/.exec(pushOut);
     expect(bytes, pushOut).not.toBeNull();
     // serve-push prints the session when it ends.
-    const line = await new Promise<string>((resolve) => {
-      const check = () => {
-        const m = /session \S+ \/cli: .*/.exec(serveOut);
-        if (m) resolve(m[0]);
-      };
-      check();
-      serve.stdout.on('data', check);
-    });
+    const [line] = await serve.printed(/session \S+ \/cli: .*/);
     expect(line).toContain(`endOfStream, ${n} units, ${bytes![1]} data bytes, ${bytes![2]} body bytes`);
     expectSameMedia(path.join(out, 'cli.asf'));
   });

@@ -5,7 +5,6 @@
  * rollover (`$F` + a new PushStart), templates, AutoDestroy, Basic authentication, a redirect,
  * backpressure against a slow reader, and the `serve-push` / `push` commands end to end.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,6 +14,7 @@ import { readAsf } from '../adapters/wmf-push/asfReader.js';
 import { createPushClient, type PushClient } from '../adapters/wmf-push/createPushClient.js';
 import { createPushServer, type PushServer, type PushServerOptions } from '../adapters/wmf-push/createPushServer.js';
 import { DEFAULT_WRITE_BUFFER_BYTES } from '../adapters/wmf-push/pushConnection.js';
+import { runPush, startServePush } from './pushCli.js';
 import { tinyAsf } from './asfFixture.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -170,24 +170,11 @@ describe('the serve-push and push commands', () => {
     const file = path.join(dir, 'in.asf');
     fs.writeFileSync(file, tinyAsf({ packets: 12, packetSize: 256 }));
     const out = path.join(dir, 'out');
-    const serve = spawn(process.execPath, ['dist/cli/mfchart.js', 'serve-push', '--host', '127.0.0.1', '--port', '0', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const serve = await startServePush(out);
     cleanups.push(() => {
-      serve.kill();
+      serve.process.kill();
     });
-    let serveOut = '';
-    const url = await new Promise<string>((resolve, reject) => {
-      serve.stdout.on('data', (chunk: Buffer) => {
-        serveOut += chunk.toString();
-        const m = /listening on (http:\/\/\S+)/.exec(serveOut);
-        if (m) resolve(m[1]!);
-      });
-      serve.once('exit', (code) => reject(new Error(`serve-push exited with ${code}: ${serveOut}`)));
-    });
-    const push = spawn(process.execPath, ['dist/cli/mfchart.js', 'push', file, `${url}/cli`], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let pushOut = '';
-    push.stdout.on('data', (chunk: Buffer) => (pushOut += chunk.toString()));
-    push.stderr.on('data', (chunk: Buffer) => (pushOut += chunk.toString()));
-    const code = await new Promise<number | null>((resolve) => push.once('exit', resolve));
+    const { code, output: pushOut } = await runPush([file, `${serve.url}/cli`]);
     expect(code, pushOut).toBe(0);
     expect(pushOut).toMatch(/EndSession: S_OK/);
     expect(pushOut).toMatch(/units: 12 handed, 12 acknowledged, 0 failed/);

@@ -6,7 +6,7 @@
 import { HR } from '../../machines/hresult.js';
 import type { MediaEvent } from '../../machines/types.js';
 import { createSession, type MediaSessionHandle } from '../../actors/createSession.js';
-import { createMockPlatform, type MockPlatformSpec } from '../../adapters/mock/createMockPlatform.js';
+import { createMockPlatform, type MockPlatform, type MockPlatformSpec } from '../../adapters/mock/createMockPlatform.js';
 import { createFaultySession, type ContractFault } from '../../adapters/mock/contractFaults.js';
 import type { SessionUnderTest, SutFactory } from './SessionUnderTest.js';
 import { GET_EVENT_NO_WAIT, toSessionCall } from './sutActions.js';
@@ -29,7 +29,18 @@ export interface MockSutOptions {
 /** A bound on the events one read takes. */
 const MAX_EVENTS_PER_READ = 1000;
 
-function mockSessionUnderTest(name: string, platformSpec: MockPlatformSpec, make: (options: { adapter: ReturnType<typeof createMockPlatform>['adapter'] }) => MediaSessionHandle): SessionUnderTest {
+/** A session on a fresh mock platform, as a SUT. */
+export interface MockSessionUnderTestOptions {
+  name: string;
+  platformSpec: MockPlatformSpec;
+  /** Makes the session on the platform's adapter (default: `createSession`). */
+  make?: (options: { adapter: MockPlatform['adapter'] }) => MediaSessionHandle;
+  /** Lets the platform work before the events are read (default: `adapter.settle()`, what is due now). */
+  settle?: (platform: MockPlatform, session: MediaSessionHandle) => void;
+}
+
+/** Our session on the mock platform as a {@link SessionUnderTest}: the model side of differential runs. */
+export function mockSessionUnderTest({ name, platformSpec, make = createSession, settle = (platform) => platform.adapter.settle() }: MockSessionUnderTestOptions): SessionUnderTest {
   const platform = createMockPlatform(platformSpec);
   const session = make({ adapter: platform.adapter });
   return {
@@ -54,7 +65,7 @@ function mockSessionUnderTest(name: string, platformSpec: MockPlatformSpec, make
       }
     },
     readEvents() {
-      platform.adapter.settle();
+      settle(platform, session);
       return drainEvents(session);
     },
     dispose() {
@@ -64,7 +75,7 @@ function mockSessionUnderTest(name: string, platformSpec: MockPlatformSpec, make
 }
 
 /** Reads every queued event with GetEvent(NO_WAIT); bounded, so a SUT that never runs dry (a fault) cannot hang the verifier. */
-export function drainEvents(session: MediaSessionHandle): MediaEvent[] {
+function drainEvents(session: MediaSessionHandle): MediaEvent[] {
   const events: MediaEvent[] = [];
   while (events.length < MAX_EVENTS_PER_READ) {
     const { hr, out } = session.call({ ...GET_EVENT_NO_WAIT });
@@ -75,7 +86,7 @@ export function drainEvents(session: MediaSessionHandle): MediaEvent[] {
 }
 
 /** Ends a model session as an application should: Shutdown (unless already shut down), then Release. */
-export function shutdownAndRelease(session: MediaSessionHandle): void {
+function shutdownAndRelease(session: MediaSessionHandle): void {
   if (session.released) return;
   if (session.state !== 'shutdown') session.Shutdown();
   session.Release();
@@ -84,7 +95,7 @@ export function shutdownAndRelease(session: MediaSessionHandle): void {
 /** Our session on the mock platform: the reference every SUT is compared with. */
 export function modelSut(options: MockSutOptions = {}): SutFactory {
   const spec = options.platform ?? DEFAULT_PLATFORM;
-  return { name: 'model', create: () => mockSessionUnderTest('model', spec, (o) => createSession(o)) };
+  return { name: 'model', create: () => mockSessionUnderTest({ name: 'model', platformSpec: spec }) };
 }
 
 /**
@@ -94,5 +105,5 @@ export function modelSut(options: MockSutOptions = {}): SutFactory {
 export function mockSut(faults: readonly ContractFault[] = [], options: MockSutOptions = {}): SutFactory {
   const spec = options.platform ?? DEFAULT_PLATFORM;
   const name = faults.length === 0 ? 'mock' : `mock:${faults.join(',')}`;
-  return { name, create: () => mockSessionUnderTest(name, spec, (o) => createFaultySession(o, faults)) };
+  return { name, create: () => mockSessionUnderTest({ name, platformSpec: spec, make: (o) => createFaultySession(o, faults) }) };
 }
