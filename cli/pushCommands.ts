@@ -15,11 +15,10 @@ import { parseArgs } from 'node:util';
 import { formatHr, HR, type HResult } from '../machines/hresult.js';
 import { AsfError, readAsf, type AsfFile } from '../adapters/wmf-push/asfReader.js';
 import { createPushClient } from '../adapters/wmf-push/createPushClient.js';
+import { pushAll } from '../adapters/wmf-push/pushAll.js';
 import { createPushServer } from '../adapters/wmf-push/createPushServer.js';
 import { PUSH_SERVER_PROFILES, type PushServerProfileName } from '../adapters/wmf-push/pushServerProfiles.js';
 
-/** Units handed to the sink before the command waits for the oldest to be acknowledged. */
-const WINDOW = 64;
 
 /** `mfchart serve-push`: runs until SIGINT/SIGTERM, printing each session that ends. */
 export async function runServePushCommand(args: string[]): Promise<number> {
@@ -133,16 +132,8 @@ export async function runPushCommand(args: string[]): Promise<number> {
     if (connected !== HR.S_OK) return connected === HR.E_INVALIDARG || connected === HR.NS_E_INVALID_NAME ? 2 : 1;
     const header = await client.onHeader(asf.header);
     say('OnHeader', header);
-    let firstFailure: HResult = header;
-    const window: Promise<HResult>[] = [];
-    const settle = (hr: HResult) => {
-      if (firstFailure === HR.S_OK && hr !== HR.S_OK) firstFailure = hr;
-    };
-    for (const packet of asf.packets) {
-      window.push(client.onDataUnit(packet));
-      if (window.length >= WINDOW) settle(await window.shift()!);
-    }
-    for (const hr of await Promise.all(window)) settle(hr);
+    const outcomes = await pushAll(client, asf.packets);
+    const firstFailure: HResult = header !== HR.S_OK ? header : (outcomes.find((hr) => hr !== HR.S_OK) ?? HR.S_OK);
     say('OnDataUnit', firstFailure);
     const ended = await client.endSession();
     say('EndSession', ended);

@@ -86,7 +86,8 @@ export type NetRequest =
   | { op: 'connect'; input: ConnectInput }
   | { op: 'pushStart' | 'streamChange'; input: { header: PushBuffer } }
   | { op: 'data'; input: { seq: number; unit: PushBuffer } }
-  | { op: 'dataUnits'; input: { units: readonly { seq: number; unit: PushBuffer }[] } }
+  /** The data items at the head of the outbox, as they are queued (each `{ op: 'data', seq, unit }`). */
+  | { op: 'dataUnits'; input: { units: readonly { op: 'data'; seq: number; unit: PushBuffer }[] } }
   | { op: 'endOfEntry' | 'endSession'; input: Record<string, never> };
 
 /** What the network adapter reports. */

@@ -53,8 +53,12 @@ export interface PushSinkContext {
   inFlightItems: number;
   /** Calls that block on the network and have not returned. */
   blocked: readonly BlockingCall[];
-  /** OnDataUnit blocks (backpressure) while more than this many data units wait to be written. */
+  /** OnDataUnit blocks (backpressure) while more than this many data units wait to be written... */
   maxQueued: number;
+  /** ...or while their bytes are more than this (decision P41). */
+  maxQueuedBytes: number;
+  /** Bytes of the data units in the outbox (in flight included). */
+  queuedBytes: number;
   /** The most queued data units one network operation carries (1: one `data` per unit). */
   maxBatch: number;
   /** Data-unit accounting: `handed = acked + failed + queued` at every step. */
@@ -70,8 +74,10 @@ export interface PushSinkContext {
 
 /** Options of a push sink. */
 export interface PushSinkInput {
-  /** Data units that may wait for the network before OnDataUnit blocks (default 32). */
+  /** Data units that may wait for the network before OnDataUnit blocks (default 256). */
   maxQueued?: number;
+  /** Bytes of data units that may wait for the network before OnDataUnit blocks (default 1 MiB; decision P41). */
+  maxQueuedBytes?: number;
   /**
    * The most queued data units handed to the network as one `dataUnits` operation and acknowledged
    * by its one `net.done` (default 1: a `data` operation per unit). Decision P39.
@@ -79,8 +85,12 @@ export interface PushSinkInput {
   maxBatch?: number;
 }
 
-/** The default backpressure bound. */
-export const DEFAULT_MAX_QUEUED = 32;
+/**
+ * The default backpressure bounds (decision P41): OnDataUnit blocks past 256 units or 1 MiB waiting,
+ * whichever comes first — 16 units of the largest size (64 KiB), a few hundred small ones.
+ */
+export const DEFAULT_MAX_QUEUED = 256;
+export const DEFAULT_MAX_QUEUED_BYTES = 1_048_576;
 
 /** A fresh sink (WMCreateWriterPushSink). */
 export function initialPushSinkContext(input?: PushSinkInput): PushSinkContext {
@@ -93,6 +103,8 @@ export function initialPushSinkContext(input?: PushSinkInput): PushSinkContext {
     inFlightItems: 0,
     blocked: [],
     maxQueued: Math.max(1, input?.maxQueued ?? DEFAULT_MAX_QUEUED),
+    maxQueuedBytes: Math.max(1, input?.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES),
+    queuedBytes: 0,
     maxBatch: Math.max(1, Math.floor(input?.maxBatch ?? 1) || 1),
     nextSeq: 0,
     handed: 0,

@@ -41,12 +41,15 @@ class Draft {
   /** Whether `ctx.outbox` is this draft's own array (copied once, then appended to). */
   private outboxOwned = false;
   private queuedCount: number | undefined;
+  /** While set (OnDataUnits), replies are collected here as bare HRESULTs for one `mf.replies`, not emitted one by one. */
+  replyHrs: HResult[] | null = null;
   constructor(state: PushSinkState, ctx: PushSinkContext, readonly now: number | undefined) {
     this.state = state;
     this.ctx = { ...ctx };
   }
   reply(hr: HResult, out?: unknown): this {
-    this.emitted.push(out === undefined ? { type: 'mf.reply', hr } : { type: 'mf.reply', hr, out });
+    if (this.replyHrs) this.replyHrs.push(hr);
+    else this.emitted.push(out === undefined ? { type: 'mf.reply', hr } : { type: 'mf.reply', hr, out });
     return this;
   }
   go(state: PushSinkState): this {
@@ -64,19 +67,26 @@ class Draft {
     this.emitted.push({ type: 'mf.complete', call, hr });
     return this;
   }
-  send(...items: Outgoing[]): this {
+  send(item: Outgoing): this {
     // The draft copies the outbox once, then appends: an event may queue many units (OnDataUnits).
     if (!this.outboxOwned) {
       this.ctx.outbox = this.ctx.outbox.slice();
       this.outboxOwned = true;
     }
-    (this.ctx.outbox as Outgoing[]).push(...items);
-    if (this.queuedCount !== undefined) for (const item of items) if (item.op === 'data') this.queuedCount++;
+    (this.ctx.outbox as Outgoing[]).push(item);
+    if (item.op === 'data') {
+      this.ctx.queuedBytes += item.unit.length;
+      if (this.queuedCount !== undefined) this.queuedCount++;
+    }
     return this;
   }
   /** Data units in the outbox, counted once per step and kept up to date by `send`. */
   queued(): number {
     return (this.queuedCount ??= queuedUnits(this.ctx));
+  }
+  /** More units, or more bytes of them, wait than the backpressure bounds allow (P21, P41). */
+  overBound(): boolean {
+    return this.queued() > this.ctx.maxQueued || this.ctx.queuedBytes > this.ctx.maxQueuedBytes;
   }
   /** A unit handed and refused at once: reported to the caller by the call's HRESULT. */
   refuseUnit(hr: HResult): this {
@@ -92,6 +102,7 @@ class Draft {
     this.ctx.outbox = [];
     this.outboxOwned = true;
     this.queuedCount = 0;
+    this.ctx.queuedBytes = 0;
     this.ctx.inFlight = false;
     this.ctx.inFlightItems = 0;
     if (seqs.length > 0) {
@@ -115,7 +126,7 @@ class Draft {
   }
   /** Asks for the head of the FIFO when nothing is in flight, and lets a blocked OnDataUnit return. */
   pump(): this {
-    if (this.ctx.blocked.includes('OnDataUnit') && this.queued() <= this.ctx.maxQueued) this.complete('OnDataUnit', HR.S_OK);
+    if (this.ctx.blocked.includes('OnDataUnit') && !this.overBound()) this.complete('OnDataUnit', HR.S_OK);
     const head = this.ctx.outbox[0];
     if (!this.ctx.inFlight && head) {
       this.ctx.inFlight = true;
@@ -127,7 +138,12 @@ class Draft {
   }
   /** Takes the first `count` outbox items off as written; the data units among them are acknowledged. */
   written(count: number): this {
-    for (let i = 0; i < count; i++) if (this.ctx.outbox[i]!.op === 'data') this.ctx.acked++;
+    for (let i = 0; i < count; i++) {
+      const item = this.ctx.outbox[i]!;
+      if (item.op !== 'data') continue;
+      this.ctx.acked++;
+      this.ctx.queuedBytes -= item.unit.length;
+    }
     this.ctx.outbox = this.ctx.outbox.slice(count);
     this.outboxOwned = true;
     this.queuedCount = undefined;
@@ -139,13 +155,11 @@ class Draft {
 }
 
 /** The data units at the head of the outbox, at most `max` (decision P39: they go out as one operation). */
-function dataRun(outbox: readonly Outgoing[], max: number): { seq: number; unit: PushBuffer }[] {
-  const run: { seq: number; unit: PushBuffer }[] = [];
-  for (const item of outbox) {
-    if (item.op !== 'data' || run.length >= max) break;
-    run.push({ seq: item.seq, unit: item.unit });
-  }
-  return run;
+function dataRun(outbox: readonly Outgoing[], max: number): readonly Extract<Outgoing, { op: 'data' }>[] {
+  let n = 0;
+  while (n < outbox.length && n < max && outbox[n]!.op === 'data') n++;
+  // The outbox items themselves (each carries its seq and unit): no copy per unit.
+  return outbox.slice(0, n) as Extract<Outgoing, { op: 'data' }>[];
 }
 
 function netRequest(item: Outgoing): NetRequest {
@@ -237,7 +251,9 @@ function onDataUnit(d: Draft, event: Extract<PushCallEvent, { type: 'sink.OnData
 function onDataUnits(d: Draft, units: readonly PushBuffer[]): Draft {
   let accepted = false;
   let blocked = false;
-  const from = d.emitted.length;
+  // handUnit emits only replies: one `mf.replies` carries them (one emitted event per step, not per unit).
+  const hrs: HResult[] = [];
+  d.replyHrs = hrs;
   for (const unit of units) {
     const outcome = handUnit(d, unit);
     if (outcome !== 'refused') accepted = true;
@@ -246,8 +262,7 @@ function onDataUnits(d: Draft, units: readonly PushBuffer[]): Draft {
       break;
     }
   }
-  // handUnit emits only replies: one `mf.replies` carries them (one emitted event per step, not per unit).
-  const hrs = d.emitted.splice(from).map((e) => (e as Extract<PushSinkEmitted, { type: 'mf.reply' }>).hr);
+  d.replyHrs = null;
   d.emitted.push({ type: 'mf.replies', hrs, blocked });
   return accepted ? d.pump() : d;
 }
@@ -269,7 +284,7 @@ function handUnit(d: Draft, unit: PushBuffer | null): 'refused' | 'queued' | 'bl
   const seq = d.ctx.nextSeq++;
   d.ctx.handed++;
   d.send({ op: 'data', seq, unit });
-  if (d.queued() > d.ctx.maxQueued) return d.block('OnDataUnit'), 'blocked';
+  if (d.overBound()) return d.block('OnDataUnit'), 'blocked';
   d.reply(HR.S_OK);
   return 'queued';
 }

@@ -2,7 +2,7 @@
  * Batching on the push path (decision P39): `sink.OnDataUnits` behaves exactly as one OnDataUnit per
  * unit (up to the first that blocks); with `maxBatch` > 1 the queued units go to the network as one
  * `dataUnits` operation, acknowledged by one `net.done` (a failure acknowledges only the units it
- * says were written); and `encodeDataRun` frames a run byte for byte as `encodeData(stripPadding(p))`.
+ * says were written); and `planDataRun` + `writeDataFrames` frame a run byte for byte as `encodeData(stripPadding(p))`.
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -12,7 +12,7 @@ import { pushSinkMachine, pushSinkStateOf } from '../machines/pushSinkMachine.js
 import { queuedUnits, unitsAccounted, type PushSinkInput } from '../machines/pushSinkContext.js';
 import type { NetRequest, PushSinkEmitted, PushSinkEvent } from '../machines/pushEvents.js';
 import { stripPadding } from '../adapters/wmf-push/asfPacket.js';
-import { encodeData, encodeDataRun } from '../adapters/wmf-push/framing.js';
+import { encodeData, planDataRun, writeDataFrames } from '../adapters/wmf-push/framing.js';
 
 const URL_OK = 'http://127.0.0.1:8080/pub';
 
@@ -180,11 +180,11 @@ describe('maxBatch: queued units go out as one operation', () => {
     r.send({ type: 'sink.OnHeader', header: { length: 100 } });
     for (let i = 0; i < 6; i++) r.send({ type: 'sink.OnDataUnit', unit: unit(i + 1) });
     r.answer(); // pushStart
-    expect(r.outstanding).toEqual({ op: 'dataUnits', input: { units: [0, 1, 2, 3].map((seq) => ({ seq, unit: unit(seq + 1) })) } });
+    expect(r.outstanding).toEqual({ op: 'dataUnits', input: { units: [0, 1, 2, 3].map((seq) => ({ op: 'data', seq, unit: unit(seq + 1) })) } });
     r.answer();
     expect(r.context()).toMatchObject({ acked: 4 });
     // Two left: a run of two.
-    expect(r.outstanding).toEqual({ op: 'dataUnits', input: { units: [4, 5].map((seq) => ({ seq, unit: unit(seq + 1) })) } });
+    expect(r.outstanding).toEqual({ op: 'dataUnits', input: { units: [4, 5].map((seq) => ({ op: 'data', seq, unit: unit(seq + 1) })) } });
     r.answer();
     expect(r.context()).toMatchObject({ handed: 6, acked: 6, failed: 0 });
     // A lone unit is still a plain `data`.
@@ -202,7 +202,7 @@ describe('maxBatch: queued units go out as one operation', () => {
     const before = r.emitted.length;
     r.answer();
     expect(r.emitted.slice(before)).toContainEqual({ type: 'mf.complete', call: 'OnDataUnit', hr: HR.S_OK });
-    expect(r.outstanding).toEqual({ op: 'dataUnits', input: { units: [1, 2, 3].map((seq) => ({ seq, unit: unit() })) } });
+    expect(r.outstanding).toEqual({ op: 'dataUnits', input: { units: [1, 2, 3].map((seq) => ({ op: 'data', seq, unit: unit() })) } });
     expect(r.send({ type: 'sink.OnDataUnit', unit: unit() }).find((e) => e.type === 'mf.reply')).toEqual({ type: 'mf.reply', hr: HR.S_OK, out: { pending: true } });
     const from = r.emitted.length;
     r.answer(HR.NS_E_RESET_SOCKET_CONNECTION, 2);
@@ -285,7 +285,7 @@ describe('maxBatch: queued units go out as one operation', () => {
   });
 });
 
-describe('encodeDataRun', () => {
+describe('planDataRun + writeDataFrames', () => {
   /** An ASF data packet with the given parsing-information shape (see asfPacket.ts). */
   const packetArb = fc
     .record({
@@ -321,24 +321,35 @@ describe('encodeDataRun', () => {
       return p;
     });
 
-  it('frames each packet of a run as encodeData(stripPadding(packet)) (strip) or encodeData(packet)', () => {
+  /** Frames a whole run with planDataRun + writeDataFrames, in groups split at `cuts`, as the connection does. */
+  const frameRun = (packets: Buffer[], strip: boolean, cuts: number[] = []) => {
+    const plan = planDataRun(packets, strip);
+    const out = Buffer.alloc(plan.frameLengths.reduce((a, b) => a + b, 0));
+    let at = 0;
+    const bounds = [0, ...cuts.filter((c) => c > 0 && c < packets.length).sort((a, b) => a - b), packets.length];
+    for (let k = 0; k + 1 < bounds.length; k++) at = writeDataFrames(packets, plan, bounds[k]!, bounds[k + 1]!, out, at);
+    expect(at).toBe(out.length);
+    return { out, plan };
+  };
+
+  it('frames each packet of a run as encodeData(stripPadding(packet)) (strip) or encodeData(packet), in any grouping', () => {
     fc.assert(
-      fc.property(fc.array(packetArb, { minLength: 1, maxLength: 6 }), (packets) => {
-        const stripped = encodeDataRun(packets, true);
-        const kept = encodeDataRun(packets, false);
+      fc.property(fc.array(packetArb, { minLength: 1, maxLength: 6 }), fc.array(fc.nat(6)), (packets, cuts) => {
+        const stripped = frameRun(packets, true, cuts);
+        const kept = frameRun(packets, false, cuts);
         packets.forEach((p, i) => {
-          expect(stripped.frames[i]).toEqual(encodeData(stripPadding(p)));
-          expect(kept.frames[i]).toEqual(encodeData(p));
+          expect(stripped.plan.frameLengths[i]).toBe(encodeData(stripPadding(p)).length);
+          expect(kept.plan.frameLengths[i]).toBe(encodeData(p).length);
         });
-        expect(stripped.bytes).toEqual(Buffer.concat(packets.map((p) => encodeData(stripPadding(p)))));
-        expect(kept.bytes).toEqual(Buffer.concat(packets.map((p) => encodeData(p))));
+        expect(stripped.out).toEqual(Buffer.concat(packets.map((p) => encodeData(stripPadding(p)))));
+        expect(kept.out).toEqual(Buffer.concat(packets.map((p) => encodeData(p))));
       }),
       { numRuns: 300 },
     );
   });
 
   it('refuses an empty or oversized packet, as encodeData does', () => {
-    expect(() => encodeDataRun([Buffer.alloc(5), Buffer.alloc(0)])).toThrow(/empty data packet/);
-    expect(() => encodeDataRun([Buffer.alloc(65_536)])).toThrow(/exceeds 65535/);
+    expect(() => planDataRun([Buffer.alloc(5), Buffer.alloc(0)])).toThrow(/empty data packet/);
+    expect(() => planDataRun([Buffer.alloc(65_536)])).toThrow(/exceeds 65535/);
   });
 });

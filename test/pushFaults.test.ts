@@ -148,6 +148,25 @@ describe('faults while streaming: the HRESULT, and nothing lost', () => {
     expectNothingLost(c, outcomes, summary.units);
   });
 
+  it('a reset under OnDataUnits: each unit of the one call is acknowledged or failed, and the counts agree', async () => {
+    const server = await startServer({ resetAfterBytes: 20_000 });
+    const c = client(); // maxQueued 8: many events and network operations under the one call
+    expect(await c.connect(`${server.url}/pub`)).toBe(HR.S_OK);
+    // 12 MB: far more than the loopback socket buffers hold when the reset comes, so units are still queued.
+    const asf = readAsf(tinyAsf({ packets: 3000, packetSize: 4000 }));
+    await c.onHeader(asf.header);
+    const outcomes = await c.onDataUnits(asf.packets);
+    const summary = await server.nextSessionEnd();
+    expect(outcomes).toHaveLength(3000);
+    expect(outcomes.some((o) => o === HR.S_OK)).toBe(true);
+    expect(outcomes.some((o) => o !== HR.S_OK)).toBe(true);
+    // Acknowledged units come first, in call order; every later one failed.
+    const firstFailed = outcomes.findIndex((o) => o !== HR.S_OK);
+    expect(outcomes.slice(firstFailed).every((o) => o !== HR.S_OK)).toBe(true);
+    expect(hex(await c.endSession())).toBe(hex(HR.NS_E_CONNECTION_FAILURE));
+    expectNothingLost(c, outcomes, summary.units);
+  });
+
   it('a 408 in the middle of the PushStart body → NS_E_TIMEOUT', async () => {
     const { c, summary, hr, outcomes, end } = await faultAfter({ pushStatus: { status: 408, afterUnits: 4 } }, 6, 3);
     expect(hex(hr)).toBe(hex(HR.NS_E_TIMEOUT));

@@ -72,6 +72,39 @@ describe('push loopback', () => {
     expect(received.declaredPackets).toBe(40);
   });
 
+  it('OnDataUnits pushes many units with one promise: the same wire bytes, counts and file as OnDataUnit', async () => {
+    const asf = readAsf(tinyAsf({ packets: 700, packetSize: 500 }));
+    const pushed = async (many: boolean) => {
+      const server = await startServer();
+      const c = client({ maxQueued: 50 }); // several events and network operations per call
+      expect(await c.connect(`${server.url}/many`)).toBe(HR.S_OK);
+      expect(await c.onHeader(asf.header)).toBe(HR.S_OK);
+      const outcomes = many ? [...(await c.onDataUnits(asf.packets.slice(0, 300))), ...(await c.onDataUnits(asf.packets.slice(300)))] : await pushPackets(c, asf.packets);
+      expect(await c.endSession()).toBe(HR.S_OK);
+      const summary = await server.nextSessionEnd();
+      return { outcomes, summary, stats: c.stats(), packets: readAsf(fs.readFileSync(summary.file!)).packets };
+    };
+    const [many, one] = [await pushed(true), await pushed(false)];
+    expect(many.outcomes).toEqual(asf.packets.map(() => HR.S_OK));
+    expect(many.packets).toEqual(asf.packets);
+    expect(many.summary).toMatchObject({ units: 700, bodyBytes: one.summary.bodyBytes, dataBytes: one.summary.dataBytes });
+    expect(many.stats).toMatchObject({ handed: 700, acked: 700, failed: 0, bodyBytes: one.stats.bodyBytes });
+  });
+
+  it('OnDataUnits refuses a missing buffer with E_INVALIDARG at its index and hands the others', async () => {
+    const server = await startServer();
+    const asf = readAsf(tinyAsf({ packets: 3, packetSize: 200 }));
+    const c = client();
+    await c.connect(`${server.url}/holes`);
+    await c.onHeader(asf.header);
+    const units = [asf.packets[0]!, null as unknown as Uint8Array, asf.packets[1]!, asf.packets[2]!];
+    expect(await c.onDataUnits(units)).toEqual([HR.S_OK, HR.E_INVALIDARG, HR.S_OK, HR.S_OK]);
+    expect(await c.onDataUnits([])).toEqual([]);
+    expect(await c.endSession()).toBe(HR.S_OK);
+    expect(await server.nextSessionEnd()).toMatchObject({ units: 3 });
+    expect(c.stats()).toMatchObject({ handed: 3, acked: 3 });
+  });
+
   it('Length-Remaining runs out: $F pads the body, a 204 answers it, a new PushStart carries on', async () => {
     const server = await startServer();
     const asf = readAsf(tinyAsf({ packets: 30, packetSize: 300 }));

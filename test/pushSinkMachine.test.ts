@@ -496,6 +496,20 @@ describe('the data path on the wire (spec §4.4, §2.11 Figure 9)', () => {
     expect(r.context()).toMatchObject({ handed: 4, acked: 3, failed: 1, blocked: [] });
   });
 
+  it('backpressure by bytes: OnDataUnit blocks while more than maxQueuedBytes wait, and returns once they fit', () => {
+    const r = rig({ maxQueued: 100, maxQueuedBytes: 10_000 });
+    enter(r, 'streaming.afterHeader');
+    expect(r.hr({ type: 'sink.OnDataUnit', unit: buf(6_000) })).toBe(HR.S_OK);
+    expect(r.hr({ type: 'sink.OnDataUnit', unit: buf(4_000) })).toBe(HR.S_OK); // 10,000: at the bound, not over it
+    expect(r.call({ type: 'sink.OnDataUnit', unit: buf(1) })).toEqual({ hr: HR.S_OK, out: { pending: true } });
+    expect(r.context()).toMatchObject({ queuedBytes: 10_001 });
+    r.answer(); // the 6,000-byte unit written: 4,001 bytes wait
+    expect(r.completions()).toEqual([{ type: 'mf.complete', call: 'OnDataUnit', hr: HR.S_OK }]);
+    expect(r.context()).toMatchObject({ queuedBytes: 4_001, acked: 1 });
+    r.drain();
+    expect(r.context()).toMatchObject({ queuedBytes: 0, handed: 3, acked: 3, failed: 0 });
+  });
+
   it('a blocked OnDataUnit returns NS_E_CONNECTION_FAILURE when the connection breaks', () => {
     const r = rig({ maxQueued: 1 });
     enter(r, 'streaming.afterHeader');
@@ -576,8 +590,8 @@ describe('nothing lost (issue 5 §6): every unit handed is acknowledged or repor
   it('random calls and network outcomes', () => {
     let interesting = 0; // runs where units were both written and reported failed
     fc.assert(
-      fc.property(fc.array(stepArb, { minLength: 10, maxLength: 120, size: 'max' }), fc.integer({ min: 1, max: 6 }), (steps, maxQueued) => {
-        const r = rig({ maxQueued });
+      fc.property(fc.array(stepArb, { minLength: 10, maxLength: 120, size: 'max' }), fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 8_000 }), (steps, maxQueued, maxQueuedBytes) => {
+        const r = rig({ maxQueued, maxQueuedBytes });
         let handed = 0;
         let refusedAtOnce = 0;
         const acked = new Set<number>();
@@ -589,6 +603,12 @@ describe('nothing lost (issue 5 §6): every unit handed is acknowledged or repor
           expect(ctx.handed).toBe(handed);
           expect(ctx.acked).toBe(acked.size);
           expect(ctx.failed).toBe(refusedAtOnce + reported.size);
+          // The byte count is the outbox's, and both bounds hold whenever no OnDataUnit is blocked (P21, P41).
+          expect(ctx.queuedBytes).toBe(ctx.outbox.reduce((n, item) => n + (item.op === 'data' ? item.unit.length : 0), 0));
+          if (!ctx.blocked.includes('OnDataUnit')) {
+            expect(queuedUnits(ctx)).toBeLessThanOrEqual(maxQueued);
+            expect(ctx.queuedBytes).toBeLessThanOrEqual(maxQueuedBytes);
+          }
         };
         let seen = 0;
         const absorb = () => {

@@ -30,9 +30,12 @@ export interface AsfPacketInfo {
 /** The width in bytes of a 2-bit length type (00 absent, 01 byte, 10 word, 11 dword). */
 const WIDTH = [0, 1, 2, 4] as const;
 
+/** A little-endian field of 0, 1, 2 or 4 bytes (read byte by byte: no Buffer view per packet on the data path). */
 function readField(p: Uint8Array, at: number, width: number): number {
-  const b = Buffer.from(p.buffer, p.byteOffset, p.length);
-  return width === 0 ? 0 : width === 1 ? b[at]! : width === 2 ? b.readUInt16LE(at) : b.readUInt32LE(at);
+  if (width === 0) return 0;
+  if (width === 1) return p[at]!;
+  if (width === 2) return p[at]! | (p[at + 1]! << 8);
+  return (p[at]! | (p[at + 1]! << 8) | (p[at + 2]! << 16)) + p[at + 3]! * 0x1000000;
 }
 
 function writeField(b: Buffer, at: number, width: number, value: number): void {

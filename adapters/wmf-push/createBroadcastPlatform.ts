@@ -25,6 +25,7 @@ import { describeTopology, unresolvableNode, type PlatformOps } from '../../mach
 import { topologyObjects } from '../../machines/topologyCheck.js';
 import type { PlatformEvent } from '../../machines/sessionEvents.js';
 import type { PushSinkState } from '../../machines/pushSinkContext.js';
+import { MAX_DATA_UNIT_BYTES } from '../../machines/pushSinkSteps.js';
 import type { SessionTopology, TopologySpec } from '../../machines/types.js';
 import type { PlatformAdapter, SessionLink } from '../PlatformAdapter.js';
 import { providePlatform } from '../providePlatform.js';
@@ -178,6 +179,8 @@ export function createBroadcastPlatform(options: BroadcastPlatformOptions): Broa
     if (p.client) return p.client;
     const client = createPushClient({
       maxQueued: window,
+      // The source's window is counted in units (B11): no byte bound that could block below it (P41).
+      maxQueuedBytes: window * MAX_DATA_UNIT_BYTES,
       awaitServerCloseMs: options.endAckTimeoutMs ?? DEFAULT_END_ACK_MS,
       ...(options.contentLength !== undefined ? { contentLength: options.contentLength } : {}),
       ...(options.connectTimeoutMs !== undefined ? { connectTimeoutMs: options.connectTimeoutMs } : {}),

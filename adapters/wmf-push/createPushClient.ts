@@ -17,15 +17,17 @@ import { createActor, type Actor } from 'xstate';
 import { HR, type HResult } from '../../machines/hresult.js';
 import type { BlockingCall, NetRequest, PushCallEvent, PushBuffer, PushSinkEmitted, PushSinkEvent } from '../../machines/pushEvents.js';
 import { pushSinkMachine, pushSinkStateOf, type PushSinkMachine } from '../../machines/pushSinkMachine.js';
-import { PENDING } from '../../machines/pushSinkSteps.js';
 import { DEFAULT_MAX_QUEUED, queuedUnits, type PushSinkState } from '../../machines/pushSinkContext.js';
 import { PushConnection, type PushConnectionOptions, type PushCredentials, type PushWireStats } from './pushConnection.js';
 import { PushFailure } from './socketFault.js';
+import { BatchCall, UnitQueue, UnitSettlers } from './unitSettlers.js';
 
 /** Options of a push client. */
 export interface PushClientOptions extends Omit<PushConnectionOptions, 'onLost'> {
-  /** Data units that may wait for the network before OnDataUnit blocks (the statechart's bound, default 32). */
+  /** Data units that may wait for the network before OnDataUnit blocks (the statechart's bound, default 256). */
   maxQueued?: number;
+  /** Bytes of data units that may wait before OnDataUnit blocks (the statechart's other bound, default 1 MiB; decision P41). */
+  maxQueuedBytes?: number;
   /**
    * The most queued data units written as one network operation and acknowledged together
    * (the statechart's `maxBatch`; default: `maxQueued` + 1, every unit waiting; 1: one operation per unit). Decision P39.
@@ -50,8 +52,9 @@ export interface PushClientStats extends PushWireStats {
   acked: number;
   failed: number;
   queued: number;
-  /** The most data units ever waiting in the statechart's outbox. */
+  /** The most data units, and the most bytes of them, ever waiting in the statechart's outbox. */
   maxQueuedSeen: number;
+  maxQueuedBytesSeen: number;
 }
 
 /** The push client. */
@@ -66,6 +69,12 @@ export interface PushClient {
    * (backpressure), later calls wait for it.
    */
   onDataUnit(unit: Uint8Array): Promise<HResult>;
+  /**
+   * OnDataUnit for each unit, in order, as if called one after the other (the same HRESULTs, the same
+   * backpressure and accounting), with one promise for them all: resolves with each unit's outcome at
+   * its index once every one is acknowledged or failed. The way to push many units at a high rate.
+   */
+  onDataUnits(units: readonly Uint8Array[]): Promise<HResult[]>;
   /** OnEndWriting: `$E(1)` after an entry. */
   onEndWriting(): Promise<HResult>;
   /** EndSession: queued units, `$E(0)`, close; resolves when written. */
@@ -95,11 +104,14 @@ export function createPushClient(options: PushClientOptions = {}): PushClient {
   let proxyCredentials: PushCredentials | undefined;
   let lastStatus: HResult = HR.S_OK;
   let maxQueuedSeen = 0;
+  let maxQueuedBytesSeen = 0;
   const backpressureListeners: (() => void)[] = [];
   const statusListeners: ((hr: HResult) => void)[] = [];
-  const units = new Map<number, (hr: HResult) => void>();
+  const settlers = new UnitSettlers();
   const completions = new Map<BlockingCall, ((hr: HResult) => void)[]>();
   let replies: Reply[] | null = null;
+  /** The replies of the last `sink.OnDataUnits` (taken as they are: no object per unit). */
+  let batchReplies: { hrs: readonly HResult[]; blocked: boolean } | null = null;
   const maxQueued = Math.max(1, options.maxQueued ?? DEFAULT_MAX_QUEUED);
 
   const conn = new PushConnection({
@@ -139,8 +151,8 @@ export function createPushClient(options: PushClientOptions = {}): PushClient {
         (pushId) => {
           if (gen !== generation) return;
           send({ type: 'net.done', op: params.op, hr: HR.S_OK, ...(pushId !== undefined ? { pushId } : {}) });
-          if (params.op === 'data') settleUnit(params.input.seq, HR.S_OK);
-          if (params.op === 'dataUnits') for (const u of params.input.units) settleUnit(u.seq, HR.S_OK);
+          if (params.op === 'data') settlers.settle(params.input.seq, HR.S_OK);
+          if (params.op === 'dataUnits') for (const u of params.input.units) settlers.settle(u.seq, HR.S_OK);
         },
         (error: unknown) => {
           if (gen !== generation) return;
@@ -148,15 +160,9 @@ export function createPushClient(options: PushClientOptions = {}): PushClient {
           if (params.op !== 'dataUnits') return void send({ type: 'net.done', op: params.op, hr });
           // The units written before the failure are acknowledged; the statechart fails the rest.
           send({ type: 'net.done', op: params.op, hr, written: progress.written });
-          for (const u of params.input.units.slice(0, progress.written)) settleUnit(u.seq, HR.S_OK);
+          for (const u of params.input.units.slice(0, progress.written)) settlers.settle(u.seq, HR.S_OK);
         },
       );
-  }
-
-  function settleUnit(seq: number, hr: HResult): void {
-    const settle = units.get(seq);
-    units.delete(seq);
-    settle?.(hr);
   }
 
   actor = createActor(
@@ -172,7 +178,7 @@ export function createPushClient(options: PushClientOptions = {}): PushClient {
         },
       },
     }),
-    { input: { maxQueued, maxBatch: options.maxBatch ?? maxQueued + 1 } },
+    { input: { maxQueued, maxQueuedBytes: options.maxQueuedBytes, maxBatch: options.maxBatch ?? maxQueued + 1 } },
   );
   actor.on('*', (emitted) => {
     const e = emitted as PushSinkEmitted;
@@ -181,7 +187,7 @@ export function createPushClient(options: PushClientOptions = {}): PushClient {
         replies?.push({ hr: e.hr, out: e.out });
         break;
       case 'mf.replies':
-        if (replies) for (let i = 0; i < e.hrs.length; i++) replies.push(e.blocked && i === e.hrs.length - 1 ? { hr: e.hrs[i]!, out: PENDING } : { hr: e.hrs[i]! });
+        batchReplies = e;
         break;
       case 'mf.complete': {
         const waiters = completions.get(e.call) ?? [];
@@ -194,12 +200,14 @@ export function createPushClient(options: PushClientOptions = {}): PushClient {
         statusListeners.forEach((l) => l(e.hr));
         break;
       case 'mf.unitsFailed':
-        for (const seq of e.seqs) settleUnit(seq, e.hr);
+        for (const seq of e.seqs) settlers.settle(seq, e.hr);
         break;
     }
   });
-  actor.subscribe((snapshot) => {
-    maxQueuedSeen = Math.max(maxQueuedSeen, queuedUnits(snapshot.context));
+  actor.subscribe(({ context: ctx }) => {
+    // handed = acked + failed + queued (unitsAccounted): the queue's length without walking it.
+    maxQueuedSeen = Math.max(maxQueuedSeen, ctx.handed - ctx.acked - ctx.failed);
+    maxQueuedBytesSeen = Math.max(maxQueuedBytesSeen, ctx.queuedBytes);
   });
   actor.start();
 
@@ -235,10 +243,12 @@ export function createPushClient(options: PushClientOptions = {}): PushClient {
     return done.promise;
   }
 
-  // OnDataUnit calls go to the sink in call order. The calls made in one turn of the event loop are
-  // handed together, as one `sink.OnDataUnits` event (decision P39), once the turn's promise chain has
-  // run; a unit that blocks holds the later ones back until it returns.
-  let waiting: { unit: Uint8Array; settle: (hr: HResult) => void }[] = [];
+  // OnDataUnit(s) calls go to the sink in call order. The units of the calls made in one turn of the
+  // event loop are handed together, as `sink.OnDataUnits` events (decision P39), once the turn's
+  // promise chain has run; a unit that blocks holds the later ones back until it returns. An event
+  // carries at most maxQueued + 1 units (more would block anyway), so a writer with thousands of
+  // units outstanding costs the same per unit as one with a few.
+  const waiting = new UnitQueue();
   let unitBlocked = false;
   let flushScheduled = false;
   let idleWaiters: (() => void)[] = [];
@@ -249,51 +259,76 @@ export function createPushClient(options: PushClientOptions = {}): PushClient {
     process.nextTick(handWaiting);
   }
 
-  /** Hands the waiting units to the sink, in one event, up to the first that blocks. */
+  const waitingCount = () => waiting.size;
+
+  /** Sends `sink.OnDataUnits`; its `mf.replies` (none when the actor no longer runs). */
+  function sendBatch(batch: PushBuffer[]): { hrs: readonly HResult[]; blocked: boolean } | null {
+    batchReplies = null;
+    try {
+      send({ type: 'sink.OnDataUnits', units: batch });
+      return batchReplies;
+    } finally {
+      batchReplies = null;
+    }
+  }
+
+  /** Hands the waiting units to the sink, a bounded batch per event, up to the first that blocks. */
   function handWaiting(): void {
     flushScheduled = false;
-    if (unitBlocked || waiting.length === 0) return settleIdle();
-    const batch = waiting;
-    waiting = [];
-    const firstSeq = actor.getSnapshot().context.nextSeq;
-    replies = [];
-    let got: Reply[];
-    try {
-      send(batch.length === 1 ? { type: 'sink.OnDataUnit', unit: bufferOf(batch[0]!.unit) } : { type: 'sink.OnDataUnits', units: batch.map((w) => bufferOf(w.unit)) });
-      got = replies;
-    } finally {
-      replies = null;
-    }
-    if (got.length === 0) {
-      // The actor no longer runs (disposed): nothing was handed.
-      for (const w of batch) w.settle(HR.E_UNEXPECTED);
-      return settleIdle();
-    }
-    // Every non-null unit the sink takes gets the next sequence number, refused or queued.
-    for (let i = 0; i < got.length; i++) {
-      const { settle } = batch[i]!;
-      const reply = got[i]!;
-      if (reply.hr >>> 0 >= 0x80000000) settle(reply.hr); // refused: counted handed and failed by the statechart
-      else units.set(firstSeq + i, settle);
-    }
-    if (got.length < batch.length || isPending(got[got.length - 1]!)) {
-      // The last unit handed blocks: the rest wait, ahead of any later call.
-      waiting = batch.slice(got.length).concat(waiting);
-      unitBlocked = true;
-      // It returns on a later event, never during its own call, so waiting from here misses nothing;
-      // it returns during the actor's own transition: the next units are handed after it.
-      void completion('OnDataUnit').promise.then(() => {
-        unitBlocked = false;
-        if (waiting.length > 0) scheduleFlush();
-        else settleIdle();
-      });
-      return;
+    while (!unitBlocked && waitingCount() > 0) {
+      const count = Math.min(waitingCount(), maxQueued + 1);
+      const firstSeq = actor.getSnapshot().context.nextSeq;
+      let hrs: readonly HResult[];
+      let blocked: boolean;
+      if (count === 1) {
+        replies = [];
+        let reply: Reply | undefined;
+        try {
+          send({ type: 'sink.OnDataUnit', unit: waiting.unit(0) });
+          reply = replies[0];
+        } finally {
+          replies = null;
+        }
+        hrs = reply ? [reply.hr] : [];
+        blocked = reply !== undefined && isPending(reply);
+      } else {
+        const batch: PushBuffer[] = new Array(count);
+        for (let i = 0; i < count; i++) batch[i] = waiting.unit(i);
+        const got = sendBatch(batch);
+        hrs = got?.hrs ?? [];
+        blocked = got?.blocked ?? false;
+      }
+      if (hrs.length === 0) {
+        // The actor no longer runs (disposed): nothing more is handed.
+        for (let i = 0; i < waiting.size; i++) waiting.tell(i, HR.E_UNEXPECTED);
+        waiting.drop(waiting.size);
+        break;
+      }
+      // Every unit the sink takes gets the next sequence number, refused or queued.
+      for (let i = 0; i < hrs.length; i++) {
+        const hr = hrs[i]!;
+        if (hr >>> 0 >= 0x80000000) waiting.tell(i, hr); // refused: counted handed and failed by the statechart
+        else waiting.moveTo(settlers, i, firstSeq + i);
+      }
+      waiting.drop(hrs.length);
+      if (blocked || hrs.length < count) {
+        // The last unit handed blocks: the rest wait, ahead of any later call.
+        unitBlocked = true;
+        // It returns on a later event, never during its own call, so waiting from here misses nothing;
+        // it returns during the actor's own transition: the next units are handed after it.
+        void completion('OnDataUnit').promise.then(() => {
+          unitBlocked = false;
+          if (waitingCount() > 0) scheduleFlush();
+          else settleIdle();
+        });
+        return;
+      }
     }
     settleIdle();
   }
 
   function settleIdle(): void {
-    if (unitBlocked || waiting.length > 0 || idleWaiters.length === 0) return;
+    if (unitBlocked || waitingCount() > 0 || idleWaiters.length === 0) return;
     const waiters = idleWaiters;
     idleWaiters = [];
     waiters.forEach((w) => w());
@@ -301,7 +336,7 @@ export function createPushClient(options: PushClientOptions = {}): PushClient {
 
   /** Resolves once every OnDataUnit call made so far was handed to the sink. */
   function handed(): Promise<void> {
-    if (!unitBlocked && waiting.length === 0 && !flushScheduled) return Promise.resolve();
+    if (!unitBlocked && waitingCount() === 0 && !flushScheduled) return Promise.resolve();
     return new Promise((resolve) => idleWaiters.push(resolve));
   }
 
@@ -315,9 +350,22 @@ export function createPushClient(options: PushClientOptions = {}): PushClient {
       return call({ type: 'sink.OnHeader', header: { length: header.length, data: header } }).hr;
     },
     onDataUnit(unit) {
+      // No buffer at all: OnDataUnit(NULL), refused without being handed (as the statechart replies to a null unit).
+      if (!(unit instanceof Uint8Array)) return Promise.resolve(HR.E_INVALIDARG);
       return new Promise<HResult>((settle) => {
-        waiting.push({ unit, settle });
+        waiting.add(bufferOf(unit), settle, 0);
         scheduleFlush();
+      });
+    },
+    onDataUnits(units) {
+      return new Promise<HResult[]>((resolve) => {
+        const call = new BatchCall(units.length, resolve);
+        for (let i = 0; i < units.length; i++) {
+          const unit = units[i];
+          if (unit instanceof Uint8Array) waiting.add(bufferOf(unit), call, i);
+          else call.settle(i, HR.E_INVALIDARG); // as OnDataUnit(NULL): not handed
+        }
+        if (waiting.size > 0) scheduleFlush();
       });
     },
     async onEndWriting() {
@@ -339,7 +387,7 @@ export function createPushClient(options: PushClientOptions = {}): PushClient {
     },
     stats() {
       const ctx = actor.getSnapshot().context;
-      return { ...conn.stats, handed: ctx.handed, acked: ctx.acked, failed: ctx.failed, queued: queuedUnits(ctx), maxQueuedSeen };
+      return { ...conn.stats, handed: ctx.handed, acked: ctx.acked, failed: ctx.failed, queued: queuedUnits(ctx), maxQueuedSeen, maxQueuedBytesSeen };
     },
     onStatus(listener) {
       statusListeners.push(listener);

@@ -77,46 +77,59 @@ export function encodeData(packet: Uint8Array): Buffer {
 }
 
 /**
- * `$D` for each packet of a run, encoded into one buffer (`bytes`, the frames back to back; `frames`
- * are views of it), so a run costs one allocation and one copy per packet (decision P39). With `strip`, each packet loses its padding
- * on the way, exactly as `stripPadding` (asfPacket.ts) would strip it — the frame of a packet is
- * byte for byte `encodeData(stripPadding(packet))`, without the intermediate copy. Same checks as
- * {@link encodeData} (on the payload as sent).
+ * How each packet of a run goes out as `$D` (decision P39): its frame length and, when its padding
+ * is stripped, where its parsing information says so. With `strip`, each packet loses its padding
+ * exactly as `stripPadding` (asfPacket.ts) would strip it. Same checks as {@link encodeData} (on the
+ * payload as sent). The plan lets a writer size a group of frames before copying any byte.
  */
-export function encodeDataRun(packets: readonly Uint8Array[], strip = false): { bytes: Buffer; frames: Buffer[] } {
-  const keep: number[] = [];
-  const infos: (AsfPacketInfo | undefined)[] = [];
-  let total = 0;
-  for (const packet of packets) {
+export interface DataRunPlan {
+  /** FRAME_HEADER_BYTES + the payload as sent, per packet. */
+  readonly frameLengths: readonly number[];
+  /** The parsing information of each packet stripped on the way, undefined for a packet sent as it is. */
+  readonly stripped: readonly (AsfPacketInfo | undefined)[];
+}
+
+/** Plans the `$D` frames of a run (see {@link DataRunPlan}); throws FramingError for an empty or oversized packet. */
+export function planDataRun(packets: readonly Uint8Array[], strip = false): DataRunPlan {
+  const frameLengths: number[] = new Array(packets.length);
+  const stripped: (AsfPacketInfo | undefined)[] = new Array(packets.length);
+  for (let i = 0; i < packets.length; i++) {
+    const packet = packets[i]!;
     const info = strip ? strippable(packet) : undefined;
     const length = info ? packet.length - info.padding : packet.length;
     if (length === 0) throw new FramingError('$D: empty data packet');
     if (length > MAX_D_PAYLOAD) throw new FramingError(`$D: data packet of ${length} bytes exceeds ${MAX_D_PAYLOAD}`);
-    keep.push(length);
-    infos.push(info);
-    total += FRAME_HEADER_BYTES + length;
+    frameLengths[i] = FRAME_HEADER_BYTES + length;
+    stripped[i] = info;
   }
-  // Every byte is written below.
-  const out = Buffer.allocUnsafeSlow(total);
-  const frames: Buffer[] = [];
-  let at = 0;
-  for (let i = 0; i < packets.length; i++) {
-    const length = keep[i]!;
-    const info = infos[i];
+  return { frameLengths, stripped };
+}
+
+/**
+ * Writes the `$D` frames of packets `from`..`to` (exclusive) of a planned run back to back into `out`
+ * from offset `at`, each byte for byte `encodeData(stripPadding(packet))` (or `encodeData(packet)`
+ * when not stripped), without an intermediate copy. Returns the offset after the last frame.
+ */
+export function writeDataFrames(packets: readonly Uint8Array[], plan: DataRunPlan, from: number, to: number, out: Buffer, at = 0): number {
+  for (let i = from; i < to; i++) {
+    const packet = packets[i]!;
+    const length = plan.frameLengths[i]! - FRAME_HEADER_BYTES;
     out[at] = FRAME;
     out[at + 1] = PACKET_ID.D;
-    out.writeUInt16LE(length, at + 2);
+    out[at + 2] = length & 0xff;
+    out[at + 3] = length >>> 8;
     const payloadAt = at + FRAME_HEADER_BYTES;
-    out.set(length === packets[i]!.length ? packets[i]! : packets[i]!.subarray(0, length), payloadAt);
+    // A plain Uint8Array view: Buffer#subarray would build a Buffer object per packet.
+    out.set(length === packet.length ? packet : new Uint8Array(packet.buffer, packet.byteOffset, length), payloadAt);
+    const info = plan.stripped[i];
     if (info) {
       // Padding Length 0; Packet Length, when the packet carries one, the new size (as stripPadding).
       writeLE(out, payloadAt + info.paddingAt, info.paddingWidth, 0);
       writeLE(out, payloadAt + info.packetLengthAt, info.packetLengthWidth, length);
     }
-    frames.push(out.subarray(at, payloadAt + length));
     at = payloadAt + length;
   }
-  return { bytes: out, frames };
+  return at;
 }
 
 /** The packet's parsing information when `stripPadding` would strip it (the same conditions), else undefined. */
@@ -125,9 +138,12 @@ function strippable(packet: Uint8Array): AsfPacketInfo | undefined {
   if (info === undefined || info.padding === 0) return undefined;
   const size = info.packetLength !== 0 ? info.packetLength : packet.length;
   if (size !== packet.length || info.infoEnd + info.padding > size) return undefined;
-  for (let i = size - info.padding; i < size; i++) if (packet[i] !== 0) return undefined;
+  if (ZEROS.compare(packet, size - info.padding, size, 0, info.padding) !== 0) return undefined; // native memcmp, no copy
   return info;
 }
+
+/** Zeros to compare padding with: at most a `$D` payload's worth. */
+const ZEROS = Buffer.alloc(MAX_D_PAYLOAD);
 
 function writeLE(b: Buffer, at: number, width: number, value: number): void {
   if (width === 1) b[at] = value;

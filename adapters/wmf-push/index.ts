@@ -12,3 +12,4 @@ export * from './createPushServer.js';
 export * from './pushServerProfiles.js';
 export * from './createBroadcastPlatform.js';
 export * from './broadcastContent.js';
+export * from './pushAll.js';

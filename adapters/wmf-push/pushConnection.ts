@@ -15,7 +15,8 @@ import net, { type Socket } from 'node:net';
 import { HR } from '../../machines/hresult.js';
 import { httpStatusHr } from '../../machines/pushFaults.js';
 import type { ConnectInput } from '../../machines/pushEvents.js';
-import { DEFAULT_CONTENT_LENGTH, encodeData, encodeDataRun, encodeEnd, encodeHeader, encodeStreamChange, fits, FRAME_HEADER_BYTES, placePacket, REASON, type PacketType } from './framing.js';
+import { DEFAULT_CONTENT_LENGTH, encodeData, encodeEnd, encodeHeader, encodeStreamChange, fits, FRAME_HEADER_BYTES, placePacket, planDataRun, REASON, writeDataFrames, type PacketType } from './framing.js';
+import { FrameSlabs } from './frameSlabs.js';
 import { buildPushSetup, buildPushStart, interpretResponse, responsePushId, ResponseSyntaxError, type PushRequestTarget, type ResponseHead } from './pushSetup.js';
 import { basicAuthorization, DigestClient, DigestError, parseChallenges, type AuthChallenge, type AuthCredentials } from './digestAuth.js';
 import { ResponseReader } from './responseReader.js';
@@ -113,12 +114,26 @@ export class PushConnection {
   /** Length-Remaining of the open PushStart body; null when no PushStart is open. */
   private remaining: number | null = null;
   private readonly contentLength: number;
+  /** Bytes handed to the current socket so far: with its writableLength, how far its writes have completed. */
+  private streamPosition = 0;
+  private slabs: FrameSlabs;
   readonly stats: PushWireStats = { bodyBytes: 0, dataUnits: 0, dataBytes: 0, strippedBytes: 0, pushStarts: 0, maxBuffered: 0, drainWaits: 0 };
   /** Observers of backpressure (a write waiting for 'drain'); tests use it to act on the event, not on time. */
   onDrainWait: (() => void) | undefined;
 
   constructor(private readonly options: PushConnectionOptions = {}) {
     this.contentLength = options.contentLength ?? DEFAULT_CONTENT_LENGTH;
+    this.slabs = this.newSlabs();
+  }
+
+  /** Slabs for one socket: two high-water marks each, so a slab holds a few groups (at least one 64 KiB frame). */
+  private newSlabs(): FrameSlabs {
+    return new FrameSlabs(2 * Math.max(this.options.writeBufferBytes ?? DEFAULT_WRITE_BUFFER_BYTES, 65_536));
+  }
+
+  /** The stream position up to which the socket has finished writing. */
+  private completedPosition(): number {
+    return this.streamPosition - (this.socket?.writableLength ?? 0);
   }
 
   /**
@@ -222,15 +237,17 @@ export class PushConnection {
    * counts the packets written so far, so a failure says which ones made it. Packets go out in as
    * few socket writes as the buffer allows: the packets that fit under its high-water mark in one
    * write, then one packet that crosses it, then 'drain' — so, as for `data`, at most one packet
-   * beyond the high-water mark is ever buffered (P38). A packet that does not fit the PushStart body
-   * goes through `$F` and a new PushStart, as for `data`.
+   * beyond the high-water mark is ever buffered (P38). Each group is framed into the connection's
+   * reusable slabs (P40). A packet that does not fit the PushStart body goes through `$F` and a new
+   * PushStart, as for `data`.
    */
   dataUnits(units: readonly Uint8Array[], progress: { written: number }): Promise<void> {
     return this.run(async () => {
-      const { bytes, frames } = encodeDataRun(units, this.options.stripPadding !== false);
+      const plan = planDataRun(units, this.options.stripPadding !== false);
+      const lengths = plan.frameLengths;
       const written = (from: number, to: number) => {
         for (let i = from; i < to; i++) {
-          const payloadBytes = frames[i]!.length - FRAME_HEADER_BYTES;
+          const payloadBytes = lengths[i]! - FRAME_HEADER_BYTES;
           this.stats.dataUnits++;
           this.stats.dataBytes += payloadBytes;
           this.stats.strippedBytes += units[i]!.length - payloadBytes;
@@ -238,13 +255,13 @@ export class PushConnection {
         progress.written = to;
       };
       let i = 0;
-      let offset = 0; // where frames[i] starts in `bytes`
-      while (i < frames.length) {
-        const first = frames[i]!.length;
+      while (i < units.length) {
+        const first = lengths[i]!;
         if (this.remaining === null || !fits(this.remaining, first)) {
-          await this.place(frames[i]!, 'D');
+          const frame = Buffer.allocUnsafe(first);
+          writeDataFrames(units, plan, i, i + 1, frame);
+          await this.place(frame, 'D');
           written(i, i + 1);
-          offset += first;
           i++;
           continue;
         }
@@ -253,13 +270,14 @@ export class PushConnection {
         const room = socket ? socket.writableHighWaterMark - socket.writableLength : 0;
         let end = i + 1;
         let length = first;
-        while (end < frames.length && length + frames[end]!.length < room && fits(this.remaining, length + frames[end]!.length)) length += frames[end++]!.length;
-        const flushed = this.writeNow(bytes.subarray(offset, offset + length));
+        while (end < units.length && length + lengths[end]! < room && fits(this.remaining, length + lengths[end]!)) length += lengths[end++]!;
+        const group = this.slabs.take(length, this.completedPosition());
+        writeDataFrames(units, plan, i, end, group);
+        const flushed = this.writeNow(group);
         this.remaining -= length;
         this.stats.bodyBytes += length;
         if (!flushed) await this.drained();
         written(i, end);
-        offset += length;
         i = end;
       }
     });
@@ -348,6 +366,8 @@ export class PushConnection {
     const socket = net.connect({ host, port, writableHighWaterMark: this.options.writeBufferBytes ?? DEFAULT_WRITE_BUFFER_BYTES } as net.NetConnectOpts);
     socket.setNoDelay(true);
     this.socket = socket;
+    this.streamPosition = 0;
+    this.slabs = this.newSlabs();
     this.reader = new ResponseReader((head) => {
       // A response nobody asked for: the server ended the request early (408, 500, …).
       this.fail(head instanceof ResponseSyntaxError ? new PushFailure(head.hr, head.message) : unsolicitedFailure(head));
@@ -435,6 +455,8 @@ export class PushConnection {
       });
     }
     const flushed = socket.write(bytes);
+    this.streamPosition += bytes.length;
+    this.slabs.wrote(this.streamPosition);
     this.stats.maxBuffered = Math.max(this.stats.maxBuffered, socket.writableLength);
     return flushed;
   }
