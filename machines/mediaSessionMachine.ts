@@ -71,10 +71,23 @@ type Done = Ev<'platform.done'> & { fault?: string };
 
 const SETTLED: readonly SettledState[] = ['fresh', 'ready', 'started', 'paused', 'stopped', 'closed'];
 
+/** The changes of a call that changes nothing (assign copies the context all the same). */
+const NO_CHANGES: Partial<SessionContext> = Object.freeze({});
+
 const replyWith = (hr: number, out?: unknown): Reply => (out === undefined ? { hr } : { hr, out });
 
 /** What a call does: the context changes it makes, and its synchronous answer. */
-type CallOutcome = Partial<SessionContext> & { reply?: Reply };
+interface CallOutcome {
+  readonly reply?: Reply;
+  readonly changes?: Partial<SessionContext>;
+}
+
+/** The `mf.reply` of a call, as emitted. */
+type ReplyEvent = Extract<SessionEmitted, { type: 'mf.reply' }>;
+/** The answer of an accepted control call, shared: most calls answer S_OK with no out value. */
+const REPLY_S_OK: ReplyEvent = Object.freeze({ type: 'mf.reply', hr: HR.S_OK, out: undefined });
+const replyEvent = (reply: Reply | undefined): ReplyEvent =>
+  reply === REPLY.S_OK ? REPLY_S_OK : { type: 'mf.reply', hr: reply?.hr ?? HR.E_UNEXPECTED, out: reply?.out };
 
 /**
  * Runs a call: applies its changes (if any) and emits its reply. The outcome is computed once, from
@@ -82,17 +95,20 @@ type CallOutcome = Partial<SessionContext> & { reply?: Reply };
  * the same transition (actions run in order), which takes it back.
  */
 function answer(outcome: (ctx: SessionContext, event: SessionMachineEvent) => CallOutcome) {
-  let handoff: { event: SessionMachineEvent; reply: Reply | undefined } | undefined;
+  let handoffEvent: SessionMachineEvent | undefined;
+  let handoffReply: Reply | undefined;
   return [
     base.assign(({ context, event }) => {
-      const { reply, ...changes } = outcome(context, event);
-      handoff = { event, reply };
-      return changes;
+      const { reply, changes } = outcome(context, event);
+      handoffEvent = event;
+      handoffReply = reply;
+      return changes ?? NO_CHANGES;
     }),
     emit(({ event }) => {
-      const taken = handoff && handoff.event === event ? handoff.reply : undefined;
-      handoff = undefined;
-      return { type: 'mf.reply' as const, hr: taken?.hr ?? HR.E_UNEXPECTED, out: taken?.out };
+      const taken = handoffEvent === event ? handoffReply : undefined;
+      handoffEvent = undefined;
+      handoffReply = undefined;
+      return replyEvent(taken);
     }),
   ];
 }
@@ -125,7 +141,7 @@ function liveCall(ctx: SessionContext, event: SessionCallEvent): CallOutcome {
         const wouldBlock = (event.flags & MF_EVENT_FLAG_NO_WAIT) === 0;
         return { reply: replyWith(HR.MF_E_NO_EVENTS_AVAILABLE, wouldBlock ? { wouldBlock } : undefined) };
       }
-      return { reply: replyWith(HR.S_OK, ctx.events[0]), events: ctx.events.slice(1) };
+      return { reply: replyWith(HR.S_OK, ctx.events[0]), changes: { events: ctx.events.slice(1) } };
     }
     case 'session.BeginGetEvent': {
       if (event.callback === null) return { reply: REPLY.E_INVALIDARG };
@@ -134,17 +150,17 @@ function liveCall(ctx: SessionContext, event: SessionCallEvent): CallOutcome {
         if (sub.callback !== event.callback) return { reply: replyWith(HR.MF_E_MULTIPLE_SUBSCRIBERS) };
         return { reply: replyWith(sub.state === event.state ? HR.MF_S_MULTIPLE_BEGIN : HR.MF_E_MULTIPLE_BEGIN) };
       }
-      return { reply: REPLY.S_OK, sub: { callback: event.callback, state: event.state, invoked: false } };
+      return { reply: REPLY.S_OK, changes: { sub: { callback: event.callback, state: event.state, invoked: false } } };
     }
     case 'session.EndGetEvent': {
       if (event.result !== 'pending' || !ctx.sub) return { reply: REPLY.E_FAIL };
-      if (ctx.events.length === 0) return { reply: REPLY.E_FAIL, sub: null };
-      return { reply: replyWith(HR.S_OK, ctx.events[0]), events: ctx.events.slice(1), sub: null };
+      if (ctx.events.length === 0) return { reply: REPLY.E_FAIL, changes: { sub: null } };
+      return { reply: replyWith(HR.S_OK, ctx.events[0]), changes: { events: ctx.events.slice(1), sub: null } };
     }
     case 'session.QueueEvent':
       return {
         reply: REPLY.S_OK,
-        events: [...ctx.events, sessionEvent(event.eventType, event.status, event.value)],
+        changes: { events: [...ctx.events, sessionEvent(event.eventType, event.status, event.value)] },
       };
     case 'rate.GetRate':
       // The rate is the clock's: a rate is visible once it reached the clock (spec §2.16).
@@ -213,7 +229,7 @@ function enqueue(ctx: SessionContext, event: SessionCallEvent): CallOutcome {
     default:
       return {};
   }
-  return { ...counters, reply: REPLY.S_OK, commands: [...ctx.commands, command] };
+  return { reply: REPLY.S_OK, changes: { ...counters, commands: [...ctx.commands, command] } };
 }
 
 const SESSION_CALLS = [
@@ -259,6 +275,8 @@ const base = setup({
     },
     commandWaiting: ({ context }) => context.commands.length > 0,
     commandRunsIn: ({ context }, params: { state: CommandState }) => context.commands.length > 0 && headPlan(context)?.run === params.state,
+    /** A control call on an idle session whose command starts its pipeline step at once (see `directRun`). */
+    callRunsAtOnce: ({ context, event }) => directRun(context, event) !== undefined,
     presentationEnding: ({ context }) => (context.flags & FLAG.PRESENTATION_ENDING) !== 0,
     sourcesStarted: ({ event }) => event.type === 'platform.done' && event.op === 'startSources' && (event as Done).fault === undefined && event.hr < 0x80000000,
   },
@@ -308,6 +326,66 @@ function headPlan(ctx: SessionContext) {
   return plan;
 }
 
+const now = (event: SessionMachineEvent) => event.now ?? 0;
+
+/** The transitional states whose command begins with the clock (before the pipeline step is asked for). */
+const COMMAND_BEGINS_WITH_CLOCK: ReadonlySet<CommandState> = new Set(['pausing', 'stopping', 'closing']);
+
+/**
+ * What a command changes as it enters its transitional state, before the pipeline step: Pause, Stop
+ * and a running Close begin with the clock. Run by the transition into the state (not as an entry
+ * action), so that a call going straight there applies it in the same `assign` as the call itself.
+ */
+function commandEntry(state: CommandState, ctx: SessionContext, event: SessionMachineEvent): Partial<SessionContext> {
+  switch (state) {
+    case 'pausing':
+      return pauseClock(ctx, now(event));
+    case 'stopping':
+      return stopClock(ctx, now(event));
+    case 'closing':
+      return ctx.settled === 'started' || ctx.settled === 'paused' ? stopClock(ctx, now(event)) : NO_CHANGES;
+    default:
+      return NO_CHANGES;
+  }
+}
+
+/** The control calls whose command can need the pipeline, and the transitional state it then runs in. */
+const RUNS_IN: Readonly<Partial<Record<SessionMachineEvent['type'], CommandState>>> = {
+  'session.SetTopology': 'settingTopology',
+  'session.Start': 'starting',
+  'session.Pause': 'pausing',
+  'session.Stop': 'stopping',
+  'session.Close': 'closing',
+  'rate.SetRate': 'changingRate',
+};
+
+let directContext: SessionContext | undefined;
+let directEvent: SessionMachineEvent | undefined;
+let directChanges: Partial<SessionContext> | undefined;
+
+/**
+ * A control call on an idle settled session (nothing queued) whose command needs the pipeline: the
+ * context changes that queue it and begin it, or `undefined` when the call takes the FIFO path. The
+ * outcome is the FIFO path's (queue the command, `dispatch` runs it into its transitional state), in
+ * one microstep instead of three — the common case of a session driven one command at a time.
+ * Computed once per (context, event): the guard and the `assign` that follows ask in a row.
+ */
+function directRun(ctx: SessionContext, event: SessionMachineEvent): Partial<SessionContext> | undefined {
+  if (ctx === directContext && event === directEvent) return directChanges;
+  directContext = ctx;
+  directEvent = event;
+  directChanges = undefined;
+  const state = RUNS_IN[event.type];
+  if (state === undefined || ctx.commands.length > 0) return undefined;
+  const { reply, changes } = enqueue(ctx, event as SessionCallEvent);
+  if (reply !== REPLY.S_OK || changes === undefined) return undefined;
+  const queued: SessionContext = { ...ctx, ...changes };
+  if (planCommand(queued)?.run !== state) return undefined;
+  const entry = commandEntry(state, queued, event);
+  directChanges = entry === NO_CHANGES ? changes : { ...changes, ...entry };
+  return directChanges;
+}
+
 /**
  * What every settled state checks after each event: when a command waits, run it at once (landing
  * in the settled state it leaves) or enter its transitional state.
@@ -318,6 +396,7 @@ const dispatch = [
   ...(['settingTopology', 'starting', 'pausing', 'stopping', 'closing', 'changingRate'] as const).map((state) => ({
     guard: { type: 'commandRunsIn' as const, params: { state } },
     target: `#mfSession.alive.${state}`,
+    actions: COMMAND_BEGINS_WITH_CLOCK.has(state) ? [base.assign(({ context, event }) => commandEntry(state, context, event))] : [],
   })),
   ...settling(
     'runNow',
@@ -328,8 +407,6 @@ const dispatch = [
     (ctx) => ctx.commands.length > 0 && headPlan(ctx)?.run === 'now',
   ),
 ];
-
-const now = (event: SessionMachineEvent) => event.now ?? 0;
 
 /** A pipeline operation's outcome; an adapter fault (`fault`) adds MEError before the completion event. */
 function onDone(op: PlatformOp, finish: (ctx: SessionContext, event: Done) => Partial<SessionContext>, name: string = op) {
@@ -381,6 +458,25 @@ const pipelineInput = ({ context }: { context: SessionContext }): PipelineInput 
 
 /** Idle settled states check one guard per microstep; a waiting command goes through `dispatch`. */
 const commandWaiting = { guard: 'commandWaiting' as const, target: '#mfSession.alive.dispatch' };
+/** A control call joins the FIFO; `dispatch` runs the command once the session is idle. */
+const queueCall = { actions: answer((context, event) => enqueue(context, event as SessionCallEvent)) };
+/**
+ * A control call, in any live state: straight into its command's transitional state when the session
+ * is idle and the command needs the pipeline (`directRun`), else into the FIFO. `ending` is not idle
+ * but has nothing queued either, so it queues every call itself.
+ */
+const controlCall = (type: (typeof SESSION_CALLS)[number]) => {
+  const state = RUNS_IN[type];
+  if (state === undefined) return queueCall;
+  return [
+    {
+      guard: 'callRunsAtOnce' as const,
+      target: `#mfSession.alive.${state}`,
+      actions: [base.assign(({ context, event }) => directRun(context, event)!), emit(REPLY_S_OK)],
+    },
+    queueCall,
+  ];
+};
 const settled = () => ({ always: commandWaiting });
 
 /** The IMFMediaSession statechart. */
@@ -418,7 +514,7 @@ export const mediaSessionMachine = base.createMachine({
       },
       on: {
         ...Object.fromEntries(
-          SESSION_CALLS.map((type) => [type, { actions: answer((context, event) => enqueue(context, event as SessionCallEvent)) }]),
+          SESSION_CALLS.map((type) => [type, controlCall(type)]),
         ),
         ...Object.fromEntries(
           GETTER_CALLS.map((type) => [type, { actions: answer((context, event) => liveCall(context, event as SessionCallEvent)) }]),
@@ -468,6 +564,8 @@ export const mediaSessionMachine = base.createMachine({
           on: {
             ...onDone('stopPipeline', (ctx, event) => finishEnding(ctx, event.hr), 'ending'),
             ...onSourceShutdown(false),
+            // Not idle, though nothing is queued: calls wait in the FIFO (see `controlCall`).
+            ...Object.fromEntries(SESSION_CALLS.map((type) => [type, queueCall])),
           },
         },
         paused: settled(),
@@ -510,10 +608,8 @@ export const mediaSessionMachine = base.createMachine({
           },
         },
         pausing: {
-          entry: [
-            base.assign(({ context, event }) => pauseClock(context, now(event))),
-            { type: 'requestOp', params: ({ context }): OpRequest => ({ op: 'pausePipeline', input: pipelineInput({ context }) }) },
-          ],
+          // The clock changed on the way in (commandEntry).
+          entry: { type: 'requestOp', params: ({ context }): OpRequest => ({ op: 'pausePipeline', input: pipelineInput({ context }) }) },
           exit: 'cancelOp',
           on: {
             ...onDone('pausePipeline', (ctx, event) => finishPause(ctx, event.hr)),
@@ -521,10 +617,8 @@ export const mediaSessionMachine = base.createMachine({
           },
         },
         stopping: {
-          entry: [
-            base.assign(({ context, event }) => stopClock(context, now(event))),
-            { type: 'requestOp', params: ({ context }): OpRequest => ({ op: 'stopPipeline', input: pipelineInput({ context }) }) },
-          ],
+          // The clock changed on the way in (commandEntry).
+          entry: { type: 'requestOp', params: ({ context }): OpRequest => ({ op: 'stopPipeline', input: pipelineInput({ context }) }) },
           exit: 'cancelOp',
           on: {
             ...onDone('stopPipeline', (ctx, event) => finishStop(ctx, event.hr)),
@@ -532,10 +626,8 @@ export const mediaSessionMachine = base.createMachine({
           },
         },
         closing: {
-          entry: [
-            base.assign(({ context, event }) => (context.settled === 'started' || context.settled === 'paused' ? stopClock(context, now(event)) : {})),
-            { type: 'requestOp', params: ({ context }): OpRequest => ({ op: 'closePipeline', input: pipelineInput({ context }) }) },
-          ],
+          // The clock changed on the way in (commandEntry).
+          entry: { type: 'requestOp', params: ({ context }): OpRequest => ({ op: 'closePipeline', input: pipelineInput({ context }) }) },
           exit: 'cancelOp',
           on: {
             ...onDone('closePipeline', (ctx, event) => finishClose(ctx, event.hr)),
