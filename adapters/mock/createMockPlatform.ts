@@ -162,9 +162,12 @@ export interface MockPlatform {
   readonly sources: ReadonlyMap<string, MockSource>;
   readonly sinks: ReadonlyMap<string, MockSink>;
   readonly transforms: ReadonlyMap<string, MockTransform>;
-  /** Every pipeline call, in order. */
+  /**
+   * The pipeline calls, in order: every one, up to the last {@link MockPlatformOptions.callLogLimit}
+   * once there were more (a long-running platform does not keep its whole history).
+   */
   readonly calls: readonly PipelineCall[];
-  /** Calls recorded since the last {@link takeCalls}, which empties that record. */
+  /** Calls recorded since the last {@link takeCalls} (those the bounded log still holds), which empties that record. */
   takeCalls(): PipelineCall[];
   /** The adapter that runs sessions on this platform. */
   readonly adapter: PlatformAdapter;
@@ -180,8 +183,18 @@ export interface MockPlatform {
   ensure(kind: 'source' | 'sink' | 'transform', id: string): void;
 }
 
+/** How the mock platform itself behaves (not part of a scenario's `platform` section). */
+export interface MockPlatformOptions {
+  /**
+   * The pipeline calls `calls` keeps at least (default 10,000): past twice this many, the oldest are
+   * dropped down to this many, so the log's memory stays bounded however long the platform runs.
+   */
+  callLogLimit?: number;
+}
+
 /** Creates a mock platform from a scenario's `platform` section. */
-export function createMockPlatform(spec: MockPlatformSpec = {}): MockPlatform {
+export function createMockPlatform(spec: MockPlatformSpec = {}, options: MockPlatformOptions = {}): MockPlatform {
+  const callLogLimit = Math.max(1, Math.floor(options.callLogLimit ?? 10_000));
   const clock = new SimulatedClock();
   const latency = Math.round((spec.latencyMs ?? 1) * HNS_PER_MS);
   const sources = new Map<string, MockSource>();
@@ -215,6 +228,11 @@ export function createMockPlatform(spec: MockPlatformSpec = {}): MockPlatform {
   const record = (name: PipelineCallName, object: string, session: number) => {
     calls.push({ name, object, session, at: clock.now });
     unread++;
+    if (calls.length > 2 * callLogLimit) {
+      // Trimmed in place (the array `calls` hands out stays the log), amortized over callLogLimit calls.
+      calls.splice(0, calls.length - callLogLimit);
+      unread = Math.min(unread, calls.length);
+    }
   };
 
   const sourceInfo = (id: string): SourceInfo => {
