@@ -74,7 +74,7 @@ export interface PushBenchResult {
 export const PUSH_TARGET = 0.8;
 /** OnDataUnit calls awaiting acknowledgement (as `mfchart push`): twice the sink's bound. */
 const PUSH_WINDOW = 2 * DEFAULT_MAX_QUEUED;
-export const PUSH_OPTIONS: PushBenchOptions = { packets: 8000, packetSize: 3200, padding: 200, warmupRounds: 2, rounds: 7 };
+export const PUSH_OPTIONS: PushBenchOptions = { packets: 8000, packetSize: 3200, padding: 200, warmupRounds: 3, rounds: 15 };
 
 /** A minimal ASF header payload (Header Object with a File Properties Object, then 50 bytes of the Data Object). */
 function asfHeader(packetSize: number): Buffer {

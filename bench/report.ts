@@ -93,9 +93,9 @@ function describeScript(script: readonly Step[]): string {
 }
 
 /** Ratios of the same round (the sides ran back to back), as "min–max". */
-function pairedRange(side: RateResult, baseline: RateResult): string {
-  const ratios = side.rounds.map((value, i) => value / baseline.rounds[i]);
-  return `${fixed(Math.min(...ratios), 3)}–${fixed(Math.max(...ratios), 3)}`;
+function pairedRange(side: { rounds: readonly number[] }, baseline: { rounds: readonly number[] }, digits = 3): string {
+  const ratios = side.rounds.map((value, i) => value / baseline.rounds[i]!);
+  return `${fixed(Math.min(...ratios), digits)}–${fixed(Math.max(...ratios), digits)}`;
 }
 
 function rateTable(rows: readonly RateResult[], baseline: RateResult, unit: string): string[] {
@@ -308,6 +308,7 @@ function pushSection(p: PushBenchResult): string[] {
     ...[p.client, p.perUnit, p.raw].map((side) => `| ${side.name} | ${fixed(side.mbPerSec, 1)} | ${fixed(side.cpuMicrosPerPacket, 1)} µs | ${side.rounds.map((v) => fixed(v, 1)).join(', ')} |`),
     '',
     `Ratio ${fixed(p.ratio)}× (target ≥ ${TARGETS.pushMin}×); one OnDataUnit promise per packet: ${fixed(p.perUnitRatio)}×.`,
+    `Same-round ratios (client round / raw round): ${pairedRange(p.client, p.raw, 2)}×; one promise per packet: ${pairedRange(p.perUnit, p.raw, 2)}×.`,
     '',
   ];
 }
