@@ -146,6 +146,7 @@ describe.skipIf(mfNativeUnavailable())('mf-native bridge (real mf.dll under Wine
   it('a crash fails the sessions it held (never a hang) and the next call runs on a new bridge', () => {
     const session = createNativeSession(bridge);
     const generation = bridge.generation;
+    const crashedPrefix = bridge.prefix;
     expect(() => bridge.call([{ op: 'crash', code: 3 }], 10_000)).toThrow(/exited \(code 3\)/);
     expect(bridge.alive).toBe(false);
     expect(() => session.invoke({ call: 'Stop' })).toThrow(NativeSessionFailed);
@@ -153,6 +154,10 @@ describe.skipIf(mfNativeUnavailable())('mf-native bridge (real mf.dll under Wine
     session.dispose();
     const next = createNativeSession(bridge);
     expect(bridge.generation).toBe(generation + 1);
+    // The crashed bridge's prefix is torn down before the new one starts (no leftover wineserver or folder).
+    expect(bridge.prefix).not.toBe(crashedPrefix);
+    expect(existsSync(crashedPrefix)).toBe(false);
+    expect(wineProcessesIn(crashedPrefix)).toEqual([]);
     expect(next.invoke({ call: 'Stop' }).hr).toBe(HR.S_OK);
     next.dispose();
   });

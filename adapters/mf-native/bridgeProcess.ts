@@ -102,6 +102,9 @@ export class BridgeProcess {
       env: { ...process.env, WINEPREFIX: prefix, WINEDEBUG: '-all', NODE_SKIP_PLATFORM_CHECK: '1', MFCHART_KOFFI_DIR: toWinePath(runtime.koffiDir) },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
+    // A write to a bridge that just died fails with EPIPE; the exit handler reports the death, and an
+    // unhandled stream error would end the worker thread (and with it every later bridge).
+    child.stdin.on('error', () => undefined);
     let stderr = '';
     const onStderr = (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000));
     child.stderr.on('data', onStderr);
@@ -180,7 +183,22 @@ export class BridgeProcess {
     return bye;
   }
 
-  /** Kills the bridge at once (a hung bridge); the prefix is torn down by {@link stop}. */
+  /**
+   * Tears down a bridge that crashed or is given up on, without talking to it: kills the process
+   * (if it still runs), waits for its exit, stops the prefix's wineserver and removes the prefix.
+   */
+  async discard(): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    if (!this.#exit) {
+      const exited = new Promise<void>((resolve) => this.#child.once('exit', () => resolve()));
+      this.#child.kill('SIGKILL');
+      await Promise.race([exited, new Promise<void>((resolve) => setTimeout(resolve, 2_000).unref())]);
+    }
+    destroyPrefix(this.#runtime, this.prefix);
+  }
+
+  /** Kills the bridge at once (a hung bridge); the prefix is torn down by {@link stop} or {@link discard}. */
   kill(): void {
     this.#child.kill('SIGKILL');
   }

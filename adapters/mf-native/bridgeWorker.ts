@@ -22,6 +22,12 @@ async function handle(order: WorkerOrder): Promise<void> {
   try {
     switch (order.type) {
       case 'start':
+        // A bridge that crashed or was killed still has its prefix (and maybe its wineserver): tear it down first.
+        if (bridge) {
+          const previous = bridge;
+          bridge = undefined;
+          await previous.discard();
+        }
         bridge = await BridgeProcess.start({ runtime: order.runtime, startTimeoutMs: order.timeoutMs });
         return answer({ seq: order.seq, ok: true, value: { ready: bridge.ready, startMs: bridge.startMs, prefix: bridge.prefix } });
       case 'request': {

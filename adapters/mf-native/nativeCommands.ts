@@ -8,7 +8,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { formatRunReport, toRunReport } from '../../verify/scenario/runScenarioFiles.js';
 import { parseScenario, type Scenario } from '../../verify/scenario/parseScenario.js';
-import type { ScenarioResult } from '../../verify/scenario/runScenario.js';
 import { runConformance, type ConformanceMode, type ConformanceResult } from '../../verify/conformance/runConformance.js';
 import { frontierOrderings } from '../../verify/conformance/frontierOrderings.js';
 import { loadAcceptedDivergences, type AcceptedDivergence } from '../../verify/conformance/acceptedDivergences.js';
@@ -20,7 +19,7 @@ import { distDir } from './nativeRuntime.js';
 import { startNativeBridge, type NativeBridge } from './nativeBridge.js';
 import { NATIVE_PLATFORM, nativeSut } from './nativeSut.js';
 import { settledModelSut } from './settledModelSut.js';
-import { nativeUnsupportedReason, runNativeScenario } from './runNativeScenario.js';
+import { nativeUnsupportedReason, runNativeScenario, type NativeScenarioResult } from './runNativeScenario.js';
 
 /** Where the Wine 8.0 lists live (adapters/mf-native/ in the repository; JSON is not copied to dist/). */
 export function knownListsDir(): string {
@@ -47,21 +46,42 @@ export function knownWineScenarios(): KnownScenario[] {
 
 /** The outcome of a native run: results, skipped scenarios, known Wine failures. */
 export interface NativeRunOutcome {
-  results: ScenarioResult[];
+  results: NativeScenarioResult[];
   skipped: { file: string; name: string; reason: string }[];
   /** Failing scenarios listed as known Wine divergences. */
   known: { file: string; name: string; reason: string }[];
   /** Scenarios listed as known that passed (the list is out of date). */
   unexpectedPasses: string[];
+  /**
+   * Runs the bridge process failed under (Wine 8.0's mf.dll faults now and then, see
+   * docs/platform-divergences.md): `rerun` is true when the scenario was run again on a fresh bridge
+   * process and that run is the result; false when the retries were used up, so the result is the
+   * failed run and counts as a failure even for a listed scenario.
+   */
+  bridgeCrashes: { file: string; name: string; message: string; rerun: boolean }[];
   /** Bridge start time, ms. */
   startMs: number;
 }
 
-/** Plays scenarios on one bridge (`bridge`, or one started here and closed at the end). */
-export async function runNativeScenarios(scenarios: readonly Scenario[], given?: NativeBridge): Promise<NativeRunOutcome> {
+/** Options of {@link runNativeScenarios}. */
+export interface NativeRunOptions {
+  /**
+   * How many times a scenario is run again, on a fresh bridge process, after the bridge failed under
+   * it (default 1: a scenario that takes the bridge down twice in a row fails, with both crashes reported).
+   */
+  crashRetries?: number;
+}
+
+/**
+ * Plays scenarios on one bridge (`bridge`, or one started here and closed at the end). A scenario the
+ * bridge process failed under (crashed or stopped answering) is run again on a fresh bridge process,
+ * at most `crashRetries` times; each failure is reported in {@link NativeRunOutcome.bridgeCrashes}.
+ */
+export async function runNativeScenarios(scenarios: readonly Scenario[], given?: NativeBridge, options: NativeRunOptions = {}): Promise<NativeRunOutcome> {
   const bridge = given ?? startNativeBridge();
+  const crashRetries = options.crashRetries ?? 1;
   const knownList = new Map(knownWineScenarios().map((entry) => [entry.file, entry.reason]));
-  const outcome: NativeRunOutcome = { results: [], skipped: [], known: [], unexpectedPasses: [], startMs: bridge.startMs };
+  const outcome: NativeRunOutcome = { results: [], skipped: [], known: [], unexpectedPasses: [], bridgeCrashes: [], startMs: bridge.startMs };
   try {
     for (const scenario of scenarios) {
       const reason = nativeUnsupportedReason(scenario);
@@ -69,16 +89,35 @@ export async function runNativeScenarios(scenarios: readonly Scenario[], given?:
         outcome.skipped.push({ file: scenario.file, name: scenario.name, reason });
         continue;
       }
-      const result = await runNativeScenario(scenario, bridge);
+      const result = await runNativeScenarioWithRetries(scenario, bridge, crashRetries, (message, rerun) => outcome.bridgeCrashes.push({ file: scenario.file, name: scenario.name, message, rerun }));
       outcome.results.push(result);
       const known = knownList.get(basename(scenario.file));
-      if (known && !result.pass) outcome.known.push({ file: scenario.file, name: scenario.name, reason: known });
+      // A run the bridge failed under says nothing about the listed divergence: it is no known failure.
+      if (known && !result.pass && result.bridgeFailure === undefined) outcome.known.push({ file: scenario.file, name: scenario.name, reason: known });
       if (known && result.pass) outcome.unexpectedPasses.push(scenario.file);
     }
   } finally {
     if (!given) bridge.close();
   }
   return outcome;
+}
+
+/**
+ * Runs `scenario` (see {@link runNativeScenario}); while the bridge failed under the run and retries
+ * are left, runs it again on a fresh bridge process. `onCrash` hears each failure's first line, with
+ * `rerun` false for the last one when no retry was left (the result is then that failed run).
+ */
+export async function runNativeScenarioWithRetries(scenario: Scenario, bridge: NativeBridge, crashRetries: number, onCrash: (message: string, rerun: boolean) => void): Promise<NativeScenarioResult> {
+  let result = await runNativeScenario(scenario, bridge);
+  for (let retry = 0; result.bridgeFailure !== undefined; retry++) {
+    const rerun = retry < crashRetries;
+    onCrash(result.bridgeFailure.split('\n')[0]!, rerun);
+    if (!rerun) break;
+    // A dead bridge (NativeBridge also kills a hung one) is restarted by the next call; a live one was restarted under the run: start afresh.
+    if (bridge.alive) bridge.kill();
+    result = await runNativeScenario(scenario, bridge);
+  }
+  return result;
 }
 
 /** Exit code of a native run: 0 when every failure is a known Wine divergence and no known one passed. */
@@ -93,14 +132,15 @@ export function formatNativeRun(outcome: NativeRunOutcome): string {
   const lines = [formatRunReport(outcome.results)];
   for (const entry of outcome.known) lines.push(`KNOWN (Wine 8.0) ${entry.name}: ${entry.reason}`);
   for (const file of outcome.unexpectedPasses) lines.push(`UNEXPECTED PASS ${file}: listed in adapters/mf-native/known-wine-8.0-scenarios.json but passes`);
+  for (const crash of outcome.bridgeCrashes) lines.push(`BRIDGE CRASH ${crash.name}${crash.rerun ? ' (rerun on a fresh bridge)' : ' (no retry left: the scenario fails)'}: ${crash.message}`);
   for (const entry of outcome.skipped) lines.push(`SKIP ${entry.name}: ${entry.reason}`);
-  lines.push(`mf-native: ${outcome.results.length} run, ${outcome.known.length} known Wine divergences, ${outcome.skipped.length} skipped (bridge started in ${Math.round(outcome.startMs)} ms)`);
+  lines.push(`mf-native: ${outcome.results.length} run, ${outcome.known.length} known Wine divergences, ${outcome.skipped.length} skipped, ${outcome.bridgeCrashes.length} bridge crashes (bridge started in ${Math.round(outcome.startMs)} ms)`);
   return lines.join('\n');
 }
 
-/** The JSON report: the usual one plus `skipped`, `known`, `unexpectedPasses`. */
+/** The JSON report: the usual one plus `skipped`, `known`, `unexpectedPasses`, `bridgeCrashes`. */
 export function nativeRunJson(outcome: NativeRunOutcome): unknown {
-  return { ...toRunReport(outcome.results), skipped: outcome.skipped, known: outcome.known, unexpectedPasses: outcome.unexpectedPasses };
+  return { ...toRunReport(outcome.results), skipped: outcome.skipped, known: outcome.known, unexpectedPasses: outcome.unexpectedPasses, bridgeCrashes: outcome.bridgeCrashes };
 }
 
 /** Options of {@link runNativeVerify}. */
@@ -173,7 +213,9 @@ export async function runNativeVerify(options: NativeVerifyOptions): Promise<Nat
         const origin = { sut: sut.name, seed: options.seed, mode, platform: NATIVE_PLATFORM, waitMs: 1000 };
         if (options.out !== undefined) report.scenario = writeCounterexample(options.out, result.counterexample, origin);
         const parsed = parseScenario(JSON.stringify(counterexampleScenario(result.counterexample, origin)), '(counterexample)');
-        report.replay = { reference: (await runScenario(parsed)).pass, adapter: (await runNativeScenario(parsed, bridge)).pass };
+        // The replay on mf-native is rerun on a fresh bridge if Wine crashes under it, like any scenario run.
+        const native = await runNativeScenarioWithRetries(parsed, bridge, 1, (message, rerun) => bridgeCrashes.push(`${rerun ? '' : '(no retry left) '}scenario replay: ${message}`));
+        report.replay = { reference: (await runScenario(parsed)).pass, adapter: native.pass };
       }
       reports.push(report);
     }
