@@ -294,7 +294,8 @@ function pushSection(p: PushBenchResult): string[] {
   return [
     '## 8. Push throughput',
     '',
-    `One push session per round and side to our push server (\`mfchart serve-push\`'s code, in its own process, on 127.0.0.1):`,
+    `One push session per round and side to our push server (\`mfchart serve-push\`'s code, in its own process, on 127.0.0.1), both sides`,
+    'in a fresh Node process of their own (as `mfchart push` runs; not in the process that ran the other benchmarks):',
     `${int(p.options.packets)} ASF data packets of ${int(p.options.packetSize)} B (${int(p.options.padding)} B of padding each, stripped by the client),`,
     `${fixed(p.bodyBytes / 1e6, 1)} MB of PushStart body. The client side is \`createPushClient\` (the push-sink statechart, framing,`,
     'backpressure), driven as `mfchart push` drives it (`pushAll`: OnDataUnits calls of 64 packets, 512 packets awaiting',

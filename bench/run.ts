@@ -16,7 +16,7 @@ import { measureThroughput } from './throughput.js';
 import { renderMarkdown, renderSummary, type Environment } from './report.js';
 import { measureExplorer } from './explore.js';
 import { formatInspectorResult, measureInspector } from './inspector.js';
-import { measurePush, renderPushSummary } from './push.js';
+import { measurePushInFreshProcess, renderPushSummary } from './push.js';
 import { measureMfNative, renderMfNativeSummary } from './mfNative.js';
 import { runConformance } from '../verify/conformance/runConformance.js';
 import { mockSut } from '../verify/sut/modelSut.js';
@@ -76,7 +76,7 @@ async function main(): Promise<void> {
   log('sessions with the live inspector attached vs without…');
   const inspector = await measureInspector({ sessions: 100, warmupMs: 1000, roundMs: 300, rounds: 11 });
   log('push throughput (client vs a raw socket write of the same bytes, same server)…');
-  const push = await measurePush();
+  const push = await measurePushInFreshProcess();
   log('mf-native bridge (start time, calls/s through the bridge)…');
   const mfNative = measureMfNative();
 
