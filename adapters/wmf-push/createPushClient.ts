@@ -213,10 +213,15 @@ export function createPushClient(options: PushClientOptions = {}): PushClient {
 
   /** Sends one call; its synchronous reply (emitted during the send). */
   function call(event: PushCallEvent): Reply {
+    return replyOf(event) ?? { hr: HR.E_UNEXPECTED };
+  }
+
+  /** Sends one call; its reply, or undefined when the actor no longer runs (disposed) and nothing replied. */
+  function replyOf(event: PushCallEvent): Reply | undefined {
     replies = [];
     try {
       send(event);
-      return replies[0] ?? { hr: HR.E_UNEXPECTED };
+      return replies[0];
     } finally {
       replies = null;
     }
@@ -281,14 +286,7 @@ export function createPushClient(options: PushClientOptions = {}): PushClient {
       let hrs: readonly HResult[];
       let blocked: boolean;
       if (count === 1) {
-        replies = [];
-        let reply: Reply | undefined;
-        try {
-          send({ type: 'sink.OnDataUnit', unit: waiting.unit(0) });
-          reply = replies[0];
-        } finally {
-          replies = null;
-        }
+        const reply = replyOf({ type: 'sink.OnDataUnit', unit: waiting.unit(0) });
         hrs = reply ? [reply.hr] : [];
         blocked = reply !== undefined && isPending(reply);
       } else {
