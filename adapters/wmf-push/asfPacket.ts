@@ -38,7 +38,8 @@ function readField(p: Uint8Array, at: number, width: number): number {
   return (p[at]! | (p[at + 1]! << 8) | (p[at + 2]! << 16)) + p[at + 3]! * 0x1000000;
 }
 
-function writeField(b: Buffer, at: number, width: number, value: number): void {
+/** Writes a little-endian field of 0 (nothing), 1, 2 or 4 bytes. */
+export function writeField(b: Buffer, at: number, width: number, value: number): void {
   if (width === 1) b[at] = value;
   else if (width === 2) b.writeUInt16LE(value, at);
   else if (width === 4) b.writeUInt32LE(value, at);
@@ -86,20 +87,35 @@ export function readPacketInfo(packet: Uint8Array): AsfPacketInfo | undefined {
 }
 
 /**
+ * The parsing information of a packet whose padding can be stripped, else undefined: the packet is
+ * recognised, declares padding, is as long as its Packet Length says (when it has one), and the
+ * padding is zeros that fit after the parsing information. Shared by `stripPadding` and the batched
+ * framing (framing.ts), so both strip exactly the same packets.
+ */
+export function strippablePadding(packet: Uint8Array): AsfPacketInfo | undefined {
+  const info = readPacketInfo(packet);
+  if (info === undefined || info.padding === 0) return undefined;
+  const size = info.packetLength !== 0 ? info.packetLength : packet.length;
+  if (size !== packet.length || info.infoEnd + info.padding > size) return undefined;
+  if (ZEROS.compare(packet, size - info.padding, size, 0, info.padding) !== 0) return undefined; // native memcmp, no copy
+  return info;
+}
+
+/** Zeros to compare padding with: at most a packet's worth (a `$D` payload is at most 65,535 bytes). */
+const ZEROS = Buffer.alloc(65_535);
+
+/**
  * The packet without its trailing padding, Padding Length set to 0 (and Packet Length, when the
  * packet carries one, to the new size). Returns the input itself when there is nothing to strip or
- * the packet is not recognised: the padding must be zeros and fit after the parsing information.
+ * the packet is not recognised (see {@link strippablePadding}).
  */
 export function stripPadding(packet: Uint8Array): Uint8Array {
-  const info = readPacketInfo(packet);
-  if (info === undefined || info.padding === 0) return packet;
-  const size = info.packetLength !== 0 ? info.packetLength : packet.length;
-  if (size !== packet.length || info.infoEnd + info.padding > size) return packet;
-  for (let i = size - info.padding; i < size; i++) if (packet[i] !== 0) return packet;
-  const out = Buffer.allocUnsafe(size - info.padding);
+  const info = strippablePadding(packet);
+  if (info === undefined) return packet;
+  const out = Buffer.allocUnsafe(packet.length - info.padding);
   out.set(packet.subarray(0, out.length));
   writeField(out, info.paddingAt, info.paddingWidth, 0);
-  if (info.packetLengthWidth !== 0) writeField(out, info.packetLengthAt, info.packetLengthWidth, out.length);
+  writeField(out, info.packetLengthAt, info.packetLengthWidth, out.length);
   return out;
 }
 

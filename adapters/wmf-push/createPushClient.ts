@@ -264,8 +264,6 @@ export function createPushClient(options: PushClientOptions = {}): PushClient {
     process.nextTick(handWaiting);
   }
 
-  const waitingCount = () => waiting.size;
-
   /** Sends `sink.OnDataUnits`; its `mf.replies` (none when the actor no longer runs). */
   function sendBatch(batch: PushBuffer[]): { hrs: readonly HResult[]; blocked: boolean } | null {
     batchReplies = null;
@@ -280,8 +278,8 @@ export function createPushClient(options: PushClientOptions = {}): PushClient {
   /** Hands the waiting units to the sink, a bounded batch per event, up to the first that blocks. */
   function handWaiting(): void {
     flushScheduled = false;
-    while (!unitBlocked && waitingCount() > 0) {
-      const count = Math.min(waitingCount(), maxQueued + 1);
+    while (!unitBlocked && waiting.size > 0) {
+      const count = Math.min(waiting.size, maxQueued + 1);
       const firstSeq = actor.getSnapshot().context.nextSeq;
       let hrs: readonly HResult[];
       let blocked: boolean;
@@ -316,7 +314,7 @@ export function createPushClient(options: PushClientOptions = {}): PushClient {
         // it returns during the actor's own transition: the next units are handed after it.
         void completion('OnDataUnit').promise.then(() => {
           unitBlocked = false;
-          if (waitingCount() > 0) scheduleFlush();
+          if (waiting.size > 0) scheduleFlush();
           else settleIdle();
         });
         return;
@@ -326,7 +324,7 @@ export function createPushClient(options: PushClientOptions = {}): PushClient {
   }
 
   function settleIdle(): void {
-    if (unitBlocked || waitingCount() > 0 || idleWaiters.length === 0) return;
+    if (unitBlocked || waiting.size > 0 || idleWaiters.length === 0) return;
     const waiters = idleWaiters;
     idleWaiters = [];
     waiters.forEach((w) => w());
@@ -334,7 +332,7 @@ export function createPushClient(options: PushClientOptions = {}): PushClient {
 
   /** Resolves once every OnDataUnit call made so far was handed to the sink. */
   function handed(): Promise<void> {
-    if (!unitBlocked && waitingCount() === 0 && !flushScheduled) return Promise.resolve();
+    if (!unitBlocked && waiting.size === 0 && !flushScheduled) return Promise.resolve();
     return new Promise((resolve) => idleWaiters.push(resolve));
   }
 

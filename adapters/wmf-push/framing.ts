@@ -9,7 +9,7 @@
  * MMS pre-header.
  * @module
  */
-import { readPacketInfo, type AsfPacketInfo } from './asfPacket.js';
+import { strippablePadding, writeField, type AsfPacketInfo } from './asfPacket.js';
 
 /** The packet type letters. */
 export const PACKET_ID = { C: 0x43, D: 0x44, E: 0x45, F: 0x46, H: 0x48 } as const;
@@ -95,7 +95,7 @@ export function planDataRun(packets: readonly Uint8Array[], strip = false): Data
   const stripped: (AsfPacketInfo | undefined)[] = new Array(packets.length);
   for (let i = 0; i < packets.length; i++) {
     const packet = packets[i]!;
-    const info = strip ? strippable(packet) : undefined;
+    const info = strip ? strippablePadding(packet) : undefined;
     const length = info ? packet.length - info.padding : packet.length;
     if (length === 0) throw new FramingError('$D: empty data packet');
     if (length > MAX_D_PAYLOAD) throw new FramingError(`$D: data packet of ${length} bytes exceeds ${MAX_D_PAYLOAD}`);
@@ -124,32 +124,15 @@ export function writeDataFrames(packets: readonly Uint8Array[], plan: DataRunPla
     const info = plan.stripped[i];
     if (info) {
       // Padding Length 0; Packet Length, when the packet carries one, the new size (as stripPadding).
-      writeLE(out, payloadAt + info.paddingAt, info.paddingWidth, 0);
-      writeLE(out, payloadAt + info.packetLengthAt, info.packetLengthWidth, length);
+      writeField(out, payloadAt + info.paddingAt, info.paddingWidth, 0);
+      writeField(out, payloadAt + info.packetLengthAt, info.packetLengthWidth, length);
     }
     at = payloadAt + length;
   }
   return at;
 }
 
-/** The packet's parsing information when `stripPadding` would strip it (the same conditions), else undefined. */
-function strippable(packet: Uint8Array): AsfPacketInfo | undefined {
-  const info = readPacketInfo(packet);
-  if (info === undefined || info.padding === 0) return undefined;
-  const size = info.packetLength !== 0 ? info.packetLength : packet.length;
-  if (size !== packet.length || info.infoEnd + info.padding > size) return undefined;
-  if (ZEROS.compare(packet, size - info.padding, size, 0, info.padding) !== 0) return undefined; // native memcmp, no copy
-  return info;
-}
 
-/** Zeros to compare padding with: at most a `$D` payload's worth. */
-const ZEROS = Buffer.alloc(MAX_D_PAYLOAD);
-
-function writeLE(b: Buffer, at: number, width: number, value: number): void {
-  if (width === 1) b[at] = value;
-  else if (width === 2) b.writeUInt16LE(value, at);
-  else if (width === 4) b.writeUInt32LE(value, at);
-}
 
 /** `$C`: Reason 0 and a new header, at most 65,527 bytes. */
 export function encodeStreamChange(header: Uint8Array): Buffer {
